@@ -1,0 +1,718 @@
+"""Import scraped author pages into the catalogue.
+
+Every file is read and parsed first (pure code: a rejected file never reaches
+the database). Valid pages are then written in source-name order, a batch of
+pages per transaction with bulk inserts; if the database refuses anything in a
+batch, the batch is rolled back and replayed one page per transaction, so a
+page is always imported whole or not at all and one bad page stops no other.
+
+Matching rules (DESIGN.md):
+- an entry whose normalized abstract is known joins that paper;
+- otherwise, an entry joins the one paper with the same normalized title whose
+  abstract is the same or missing (two or more such papers: not certain, so a
+  new paper, left for curators to compare);
+- a title seen again with another venue adds an appearance, not a paper;
+- named pages create their own author (authors are never merged by import);
+  anonymous pages create none and wait for a curator.
+
+What is shown (title, abstract, venue name) is chosen among the spellings by
+``normalize.choose_display``, a rule over the set of spellings: any file order
+gives the same catalogue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from .models import (
+    Appearance,
+    Author,
+    AuthorName,
+    Authorship,
+    DecidedBy,
+    Paper,
+    PaperSlugAlias,
+    SourceEntry,
+    SourcePage,
+    Venue,
+)
+from .names import parse_name
+from .normalize import abstract_key, choose_display, fold, title_key, venue_key
+from .parsing import PageFormatError, ParsedEntry, ParsedPage, parse_page
+from .slugs import (
+    allocate_slugs,
+    author_slug_base,
+    paper_slug_base,
+    slug_candidates,
+    venue_slug_base,
+)
+
+DEFAULT_BATCH_PAGES = 250
+_POSITION_OFFSET = 1_000_000_000
+
+DUPLICATE_SOURCE = "two different files share this source name: {paths}"
+KIND_CHANGED = (
+    "the page was imported as a {old} page and is now a {new} page; import it under a new file name"
+)
+TOO_LARGE = "the file is {size:,} bytes, over the {limit:,}-byte limit"
+UNREADABLE = "cannot read the file: {reason}"
+DATABASE_REFUSED = "the database refused the page: {reason}"
+
+
+class FileStatus(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    source: str
+    path: str
+    status: FileStatus
+    reason: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: FileStatus) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def rejected(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == FileStatus.REJECTED]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for r in self.results for w in r.warnings]
+
+
+@dataclass(frozen=True)
+class PageFile:
+    path: Path
+    content_hash: str
+    text: str
+    page: ParsedPage
+
+    @property
+    def source(self) -> str:
+        return self.page.source
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def find_page_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[FileResult]]:
+    """Expand files and folders (recursively, hidden files skipped) into page files."""
+    files: list[Path] = []
+    missing: list[FileResult] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.parts[-1:])
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(
+                FileResult(path.name, str(path), FileStatus.REJECTED, "no such file or folder")
+            )
+    return files, missing
+
+
+def read_page_file(path: Path, *, max_bytes: int) -> PageFile:
+    """Read and parse one file; raises PageFormatError naming the file."""
+    source = path.name
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise PageFormatError(source, None, TOO_LARGE.format(size=size, limit=max_bytes))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PageFormatError(source, None, UNREADABLE.format(reason=exc.strerror)) from exc
+    page = parse_page(data, source)
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    return PageFile(path, hashlib.sha256(data).hexdigest(), text, page)
+
+
+# --- the import --------------------------------------------------------------
+
+
+def import_pages(
+    files: Sequence[Path],
+    *,
+    batch_pages: int = DEFAULT_BATCH_PAGES,
+    max_bytes: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import page files; returns one result per file, sorted by source name."""
+    limit = settings.IMPORT_MAX_FILE_BYTES if max_bytes is None else max_bytes
+    progress = on_progress or (lambda done: None)
+    results: list[FileResult] = []
+    by_source: dict[str, list[PageFile]] = defaultdict(list)
+    for path in files:
+        try:
+            page_file = read_page_file(path, max_bytes=limit)
+        except PageFormatError as exc:
+            results.append(FileResult(exc.source, str(path), FileStatus.REJECTED, str(exc)))
+            progress(1)
+            continue
+        by_source[page_file.source].append(page_file)
+
+    pages: list[PageFile] = []
+    for source, group in sorted(by_source.items()):
+        if len({pf.content_hash for pf in group}) > 1:
+            paths = ", ".join(sorted(str(pf.path) for pf in group))
+            reason = f"{source}: " + DUPLICATE_SOURCE.format(paths=paths)
+            results.extend(
+                FileResult(source, str(pf.path), FileStatus.REJECTED, reason) for pf in group
+            )
+            progress(len(group))
+            continue
+        pages.append(group[0])
+        progress(len(group) - 1)
+
+    for start in range(0, len(pages), batch_pages):
+        batch = pages[start : start + batch_pages]
+        results.extend(_import_batch_safely(batch))
+        progress(len(batch))
+    results.sort(key=lambda r: (r.source, r.path))
+    return ImportReport(results)
+
+
+def _import_batch_safely(batch: list[PageFile]) -> list[FileResult]:
+    try:
+        with transaction.atomic():
+            return _Batch(batch).run()
+    except DatabaseError as exc:
+        if len(batch) == 1:
+            page_file = batch[0]
+            reason = f"{page_file.source}: " + DATABASE_REFUSED.format(reason=exc)
+            return [FileResult(page_file.source, str(page_file.path), FileStatus.REJECTED, reason)]
+        results: list[FileResult] = []
+        for page_file in batch:
+            results.extend(_import_batch_safely([page_file]))
+        return results
+
+
+def _chunks(values: Iterable, size: int = 5000) -> Iterable[list]:
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass
+class _EntryPlan:
+    """A page entry on its way into the database."""
+
+    parsed: ParsedEntry
+    position: int
+    tkey: str
+    akey: str
+    vkey: str
+    paper: Paper | None = None
+    venue: Venue | None = None
+
+
+class _Batch:
+    """One batch of pages, written in one transaction. State lives for the batch only."""
+
+    def __init__(self, files: list[PageFile]) -> None:
+        self.files = files
+        # Matching index: keys -> papers (saved or not). Keyed by id() because
+        # unsaved model instances are not hashable.
+        self.by_abstract: dict[str, Paper] = {}
+        self.by_title: dict[str, dict[int, Paper]] = defaultdict(dict)
+        self.venues: dict[str, Venue] = {}
+        self.new_papers: list[Paper] = []
+        self.changed_papers: dict[int, Paper] = {}
+        self.new_venues: list[Venue] = []
+        self.changed_venues: dict[int, Venue] = {}
+        self.recheck_papers: set[int] = set()  # papers that lost entries
+        self.recheck_authorships: set[int] = set()
+        self.old_page_ids: set[int] = set()
+
+    # -- orchestration --
+
+    def run(self) -> list[FileResult]:
+        existing = {
+            p.source: p
+            for p in SourcePage.objects.filter(
+                source__in=[f.source for f in self.files]
+            ).select_related("author")
+        }
+        results: list[FileResult] = []
+        new_files: list[PageFile] = []
+        changed: list[tuple[PageFile, SourcePage]] = []
+        for page_file in self.files:
+            old = existing.get(page_file.source)
+            warnings = page_file.page.warnings
+            if old is None:
+                new_files.append(page_file)
+                status = FileStatus.NEW
+            elif old.content_hash == page_file.content_hash:
+                status = FileStatus.UNCHANGED
+            elif old.kind != page_file.page.kind:
+                reason = f"{page_file.source}: " + KIND_CHANGED.format(
+                    old=old.kind, new=page_file.page.kind
+                )
+                results.append(
+                    FileResult(page_file.source, str(page_file.path), FileStatus.REJECTED, reason)
+                )
+                continue
+            else:
+                changed.append((page_file, old))
+                self.old_page_ids.add(old.pk)
+                status = FileStatus.UPDATED
+            results.append(
+                FileResult(page_file.source, str(page_file.path), status, warnings=warnings)
+            )
+        if not new_files and not changed:
+            return results
+
+        plans = {pf.source: self._plan_entries(pf.page) for pf in new_files}
+        kept: dict[str, list[SourceEntry]] = {}
+        for page_file, page in changed:
+            plans[page_file.source], kept[page_file.source] = self._diff_entries(page_file, page)
+
+        self._load_index([plan for entries in plans.values() for plan in entries])
+        for page_file in sorted([*new_files, *(pf for pf, _ in changed)], key=lambda f: f.source):
+            for plan in plans[page_file.source]:
+                self._resolve(plan)
+
+        self._write_venues()
+        self._write_papers()
+        pages = self._write_new_pages(new_files)
+        for page_file, page in changed:
+            self._update_page(page_file, page, kept[page_file.source])
+            pages[page_file.source] = page
+        self._write_entries(pages, plans)
+        self._recheck()
+        return results
+
+    # -- planning --
+
+    @staticmethod
+    def _plan_entries(page: ParsedPage, first_position: int = 1) -> list[_EntryPlan]:
+        return [
+            _EntryPlan(
+                parsed=entry,
+                position=first_position + index,
+                tkey=title_key(entry.title),
+                akey=abstract_key(entry.abstract),
+                vkey=venue_key(entry.venue),
+            )
+            for index, entry in enumerate(page.entries)
+        ]
+
+    def _diff_entries(
+        self, page_file: PageFile, page: SourcePage
+    ) -> tuple[list[_EntryPlan], list[SourceEntry]]:
+        """Match the page's old entries to the new ones by content; drop the rest.
+
+        A kept entry keeps its row, its paper and its authorship: a curator's
+        split or merge survives a re-import of the page.
+        """
+        old_by_signature: dict[tuple[str, str, str], list[SourceEntry]] = defaultdict(list)
+        for entry in page.entries.select_related("venue").order_by("position"):
+            signature = (entry.title_key, entry.abstract_key, venue_key(entry.venue_name))
+            old_by_signature[signature].append(entry)
+        plans: list[_EntryPlan] = []
+        kept: list[SourceEntry] = []
+        for plan in self._plan_entries(page_file.page):
+            matches = old_by_signature.get((plan.tkey, plan.akey, plan.vkey))
+            if matches:
+                entry = matches.pop(0)
+                entry.position, entry.line = plan.position, plan.parsed.line
+                entry.title, entry.venue_name = plan.parsed.title, plan.parsed.venue
+                entry.abstract = plan.parsed.abstract
+                kept.append(entry)
+            else:
+                plans.append(plan)
+        gone = [entry for entries in old_by_signature.values() for entry in entries]
+        if gone:
+            self.recheck_papers.update(e.paper_id for e in gone)
+            self.recheck_authorships.update(e.authorship_id for e in gone if e.authorship_id)
+            SourceEntry.objects.filter(id__in=[e.id for e in gone]).delete()
+        # Kept entries may spell their paper's title differently now.
+        self.recheck_papers.update(e.paper_id for e in kept)
+        return plans, kept
+
+    # -- matching index --
+
+    def _load_index(self, plans: list[_EntryPlan]) -> None:
+        """Load the papers that the batch's keys can match, with every key they answer to."""
+        akeys = {p.akey for p in plans if p.akey}
+        tkeys = {p.tkey for p in plans if p.tkey}
+        rows: set[tuple[int, str, str]] = set()
+        paper_ids: set[int] = set()
+        for keys, column in ((akeys, "abstract_key"), (tkeys, "title_key")):
+            for chunk in _chunks(keys):
+                lookup = {f"{column}__in": chunk}
+                rows.update(
+                    SourceEntry.objects.filter(**lookup)
+                    .values_list("paper_id", "title_key", "abstract_key")
+                    .distinct()
+                )
+                paper_ids.update(Paper.objects.filter(**lookup).values_list("id", flat=True))
+        paper_ids.update(paper_id for paper_id, _, _ in rows)
+        papers = self._load_live_papers(paper_ids)
+        for paper in papers.values():
+            self._register(paper, paper.title_key, paper.abstract_key)
+        # Keys a paper answers to besides its own: other spellings, merged papers.
+        for paper_id, tkey, akey in sorted(rows):
+            self._register(papers[paper_id], tkey, akey)
+        vkeys = {p.vkey for p in plans if p.vkey}
+        for chunk in _chunks(vkeys):
+            self.venues.update((v.key, v) for v in Venue.objects.filter(key__in=chunk))
+
+    @staticmethod
+    def _load_live_papers(ids: set[int]) -> dict[int, Paper]:
+        """Papers by id, each tombstone replaced by the survivor it redirects to."""
+        papers: dict[int, Paper] = {}
+        for chunk in _chunks(ids):
+            papers.update((p.id, p) for p in Paper.objects.filter(id__in=chunk))
+        while True:
+            pending = {p.merged_into_id for p in papers.values() if p.merged_into_id}
+            pending -= {i for i, p in papers.items() if not p.merged_into_id}
+            if not pending:
+                break
+            for chunk in _chunks(pending):
+                papers.update((p.id, p) for p in Paper.objects.filter(id__in=chunk))
+        live: dict[int, Paper] = {}
+        for paper_id, paper in papers.items():
+            target = paper
+            while target.merged_into_id:
+                target = papers[target.merged_into_id]
+            live[paper_id] = target
+        return live
+
+    def _register(self, paper: Paper, tkey: str, akey: str) -> None:
+        if akey:
+            self.by_abstract.setdefault(akey, paper)
+        if tkey:
+            self.by_title[tkey][id(paper)] = paper
+
+    # -- resolution --
+
+    def _resolve(self, plan: _EntryPlan) -> None:
+        entry = plan.parsed
+        paper = self.by_abstract.get(plan.akey) if plan.akey else None
+        if paper is None and plan.tkey:
+            candidates = [
+                p
+                for p in self.by_title.get(plan.tkey, {}).values()
+                if not plan.akey or not p.abstract_key
+            ]
+            if len(candidates) == 1:
+                paper = candidates[0]
+        if paper is None:
+            paper = Paper(
+                title=entry.title,
+                abstract=entry.abstract,
+                title_key=plan.tkey,
+                abstract_key=plan.akey,
+            )
+            self.new_papers.append(paper)
+        else:
+            self._absorb(paper, entry)
+        self._register(paper, plan.tkey, plan.akey)
+        plan.paper = paper
+        if plan.vkey:
+            plan.venue = self._venue(entry.venue, plan.vkey)
+
+    def _absorb(self, paper: Paper, entry: ParsedEntry) -> None:
+        """Let a matched paper take the entry's spelling if the fixed rule prefers it."""
+        changed = False
+        if entry.title and not paper.title_curated:
+            title = choose_display([paper.title, entry.title])
+            if title != paper.title:
+                paper.title, paper.title_key, changed = title, title_key(title), True
+        if entry.abstract and not paper.abstract_curated:
+            abstract = choose_display([paper.abstract, entry.abstract])
+            if abstract != paper.abstract:
+                paper.abstract, paper.abstract_key = abstract, abstract_key(abstract)
+                changed = True
+        if changed and paper.pk is not None:
+            self.changed_papers[paper.pk] = paper
+
+    def _venue(self, name: str, key: str) -> Venue:
+        venue = self.venues.get(key)
+        if venue is None:
+            venue = Venue(name=name, key=key)
+            self.venues[key] = venue
+            self.new_venues.append(venue)
+        else:
+            shown = choose_display([venue.name, name])
+            if shown != venue.name:
+                venue.name = shown
+                if venue.pk is not None:
+                    self.changed_venues[venue.pk] = venue
+        return venue
+
+    # -- writing --
+
+    def _write_venues(self) -> None:
+        allocate_slugs(
+            Venue,
+            [(v, slug_candidates(venue_slug_base(v.key), v.key)) for v in self.new_venues],
+        )
+        Venue.objects.bulk_create(self.new_venues)
+        if self.changed_venues:
+            Venue.objects.bulk_update(self.changed_venues.values(), ["name"])
+
+    def _write_papers(self) -> None:
+        allocate_slugs(Paper, [(p, _paper_slug_candidates(p)) for p in self.new_papers])
+        Paper.objects.bulk_create(self.new_papers)
+        save_paper_display(self.changed_papers.values())
+
+    def _write_new_pages(self, files: list[PageFile]) -> dict[str, SourcePage]:
+        authors: dict[str, Author] = {}
+        for page_file in files:
+            if page_file.page.kind == SourcePage.Kind.NAMED:
+                authors[page_file.source] = _author_from_label(page_file.page.label)
+        allocate_slugs(
+            Author,
+            [
+                (a, slug_candidates(author_slug_base(a.family_name, a.given_name), source))
+                for source, a in sorted(authors.items())
+            ],
+        )
+        Author.objects.bulk_create(list(authors.values()))
+        AuthorName.objects.bulk_create(
+            [
+                AuthorName(
+                    author=author,
+                    name=label,
+                    search_key=fold(label),
+                    added_by=DecidedBy.IMPORT,
+                )
+                for source, author in authors.items()
+                for label in [_page_label(files, source)]
+            ],
+            ignore_conflicts=True,
+        )
+        pages = [
+            SourcePage(
+                source=pf.source,
+                kind=pf.page.kind,
+                label=pf.page.label,
+                content_hash=pf.content_hash,
+                raw_text=pf.text,
+                author=authors.get(pf.source),
+                assigned_by=DecidedBy.IMPORT if pf.source in authors else "",
+            )
+            for pf in files
+        ]
+        SourcePage.objects.bulk_create(pages)
+        return {page.source: page for page in pages}
+
+    def _update_page(self, page_file: PageFile, page: SourcePage, kept: list[SourceEntry]) -> None:
+        page.label = page_file.page.label
+        page.content_hash = page_file.content_hash
+        page.raw_text = page_file.text
+        page.save(update_fields=["label", "content_hash", "raw_text", "updated_at"])
+        if page.kind == SourcePage.Kind.NAMED and page.author_id:
+            AuthorName.objects.get_or_create(
+                author_id=page.author_id,
+                name=page.label,
+                defaults={"search_key": fold(page.label), "added_by": DecidedBy.IMPORT},
+            )
+        if kept:
+            # Two steps so that no two rows ever share a position on the way.
+            page.entries.filter(id__in=[e.id for e in kept]).update(
+                position=F("position") + _POSITION_OFFSET
+            )
+            SourceEntry.objects.bulk_update(
+                kept, ["position", "line", "title", "venue_name", "abstract"]
+            )
+
+    def _write_entries(
+        self, pages: dict[str, SourcePage], plans: dict[str, list[_EntryPlan]]
+    ) -> None:
+        preexisting = {
+            p.author_id for p in pages.values() if p.author_id and p.pk in self.old_page_ids
+        }
+        authorships = self._authorships(pages, plans, preexisting)
+        entries: list[SourceEntry] = []
+        appearances: set[tuple[int, int]] = set()
+        for source, page_plans in plans.items():
+            page = pages[source]
+            for plan in page_plans:
+                entry = plan.parsed
+                entries.append(
+                    SourceEntry(
+                        page=page,
+                        position=plan.position,
+                        line=entry.line,
+                        title=entry.title,
+                        venue_name=entry.venue,
+                        abstract=entry.abstract,
+                        title_key=plan.tkey,
+                        abstract_key=plan.akey,
+                        venue=plan.venue,
+                        paper=plan.paper,
+                        authorship=authorships.get((plan.paper.pk, page.author_id)),
+                    )
+                )
+                if plan.venue is not None:
+                    appearances.add((plan.paper.pk, plan.venue.pk))
+        SourceEntry.objects.bulk_create(entries, batch_size=2000)
+        Appearance.objects.bulk_create(
+            [Appearance(paper_id=p, venue_id=v) for p, v in sorted(appearances)],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+
+    @staticmethod
+    def _authorships(
+        pages: dict[str, SourcePage],
+        plans: dict[str, list[_EntryPlan]],
+        preexisting_authors: set[int],
+    ) -> dict[tuple[int, int], Authorship]:
+        wanted: set[tuple[int, int]] = {
+            (plan.paper.pk, page.author_id)
+            for source, page_plans in plans.items()
+            if (page := pages[source]).author_id
+            for plan in page_plans
+        }
+        found: dict[tuple[int, int], Authorship] = {}
+        # Authors created in this batch have no authorships yet: look up only the others.
+        authors = {a for _, a in wanted} & preexisting_authors
+        papers = {paper_id for paper_id, a in wanted if a in authors}
+        for author_chunk in _chunks(authors, 500):
+            for paper_chunk in _chunks(papers):
+                for authorship in Authorship.objects.filter(
+                    author_id__in=author_chunk, paper_id__in=paper_chunk
+                ):
+                    found[(authorship.paper_id, authorship.author_id)] = authorship
+        new = [
+            Authorship(paper_id=paper_id, author_id=author_id, decided_by=DecidedBy.IMPORT)
+            for paper_id, author_id in sorted(wanted - found.keys())
+        ]
+        Authorship.objects.bulk_create(new, batch_size=2000)
+        found.update(((a.paper_id, a.author_id), a) for a in new)
+        return found
+
+    def _recheck(self) -> None:
+        """After a page lost entries: drop what only those entries supported."""
+        if not self.recheck_papers and not self.recheck_authorships:
+            return
+        Authorship.objects.filter(
+            id__in=self.recheck_authorships, curated=False, entries__isnull=True
+        ).delete()
+        papers = Paper.objects.filter(id__in=self.recheck_papers)
+        for paper in papers.annotate(
+            n_entries=Count("entries", distinct=True),
+            n_authorships=Count("authorships", distinct=True),
+            n_merged=Count("merged_from", distinct=True),
+        ):
+            if (
+                paper.n_entries == 0
+                and paper.n_authorships == 0
+                and paper.n_merged == 0
+                and not (paper.title_curated or paper.abstract_curated)
+            ):
+                paper.delete()
+        refresh_papers(self.recheck_papers)
+
+
+def _paper_slug_candidates(paper: Paper) -> list[str]:
+    return slug_candidates(
+        paper_slug_base(paper.title, paper.abstract), f"{paper.title_key}\n{paper.abstract_key}"
+    )
+
+
+def _author_from_label(label: str) -> Author:
+    name = parse_name(label)
+    return Author(
+        display_name=name.display,
+        family_name=name.family,
+        given_name=name.given,
+        sort_key=name.sort_key,
+    )
+
+
+def _page_label(files: list[PageFile], source: str) -> str:
+    return next(pf.page.label for pf in files if pf.source == source)
+
+
+def save_paper_display(papers: Iterable[Paper]) -> None:
+    """Save papers' shown title and abstract. A paper whose slug no longer fits its
+    content gets a new one; the old one stays as an alias that redirects."""
+    papers = list(papers)
+    if not papers:
+        return
+    now = timezone.now()
+    reslug = [(p, c) for p in papers if p.slug not in (c := _paper_slug_candidates(p))]
+    old_slugs = {id(p): p.slug for p, _ in reslug}
+    allocate_slugs(Paper, reslug)
+    PaperSlugAlias.objects.bulk_create(
+        [PaperSlugAlias(paper=p, slug=old_slugs[id(p)]) for p, _ in reslug]
+    )
+    for paper in papers:
+        paper.updated_at = now
+    Paper.objects.bulk_update(
+        papers, ["title", "title_key", "abstract", "abstract_key", "slug", "updated_at"]
+    )
+
+
+def refresh_papers(paper_ids: Iterable[int]) -> None:
+    """Recompute what papers show and where they appear from their entries.
+
+    Used after entries moved or vanished (page updates, curator merges). Curated
+    fields are left as the curator chose them.
+    """
+    ids = list(paper_ids)
+    for chunk in _chunks(ids):
+        papers = list(Paper.objects.filter(id__in=chunk, merged_into__isnull=True))
+        entries: dict[int, list[tuple[str, str, int | None]]] = defaultdict(list)
+        for paper_id, title, abstract, venue_id in SourceEntry.objects.filter(
+            paper_id__in=chunk
+        ).values_list("paper_id", "title", "abstract", "venue_id"):
+            entries[paper_id].append((title, abstract, venue_id))
+        changed = []
+        for paper in papers:
+            rows = entries.get(paper.id, [])
+            if not rows:
+                continue
+            before = (paper.title, paper.abstract)
+            if not paper.title_curated:
+                paper.title = choose_display(t for t, _, _ in rows)
+                paper.title_key = title_key(paper.title)
+            if not paper.abstract_curated:
+                paper.abstract = choose_display(a for _, a, _ in rows)
+                paper.abstract_key = abstract_key(paper.abstract)
+            if (paper.title, paper.abstract) != before:
+                changed.append(paper)
+        save_paper_display(changed)
+        wanted = {(pid, vid) for pid, rows in entries.items() for _, _, vid in rows if vid}
+        present = {
+            (paper_id, venue_id): appearance_id
+            for appearance_id, paper_id, venue_id in Appearance.objects.filter(
+                paper_id__in=chunk
+            ).values_list("id", "paper_id", "venue_id")
+        }
+        Appearance.objects.filter(
+            id__in=[i for pair, i in present.items() if pair not in wanted]
+        ).delete()
+        Appearance.objects.bulk_create(
+            [Appearance(paper_id=p, venue_id=v) for p, v in sorted(wanted - present.keys())]
+        )

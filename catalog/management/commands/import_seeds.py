@@ -1,0 +1,63 @@
+"""python manage.py import_seeds [PATH ...]: import scraped author pages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from catalog.importing import FileStatus, find_page_files, import_pages
+from catalog.selectors import catalogue_figures
+
+PROGRESS_MIN_FILES = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "Import author pages from files or folders (no PATH: the bundled sample pages). "
+        "Exit status 0 when every file was imported or unchanged, 1 when any was rejected."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", type=Path, help="page files or folders")
+        parser.add_argument(
+            "--no-progress", action="store_true", help="never show the progress bar"
+        )
+
+    def handle(self, *args, paths: list[Path], no_progress: bool, verbosity: int, **options):
+        paths = paths or [Path(settings.SAMPLE_PAGES_DIR)]
+        files, missing = find_page_files(paths)
+        if not files and not missing:
+            raise CommandError(f"no page files under {', '.join(map(str, paths))}")
+        show_bar = not no_progress and verbosity > 0 and len(files) >= PROGRESS_MIN_FILES
+        with tqdm(
+            total=len(files), unit="file", disable=not show_bar, file=sys.stderr, leave=False
+        ) as bar:
+            report = import_pages(files, on_progress=bar.update)
+        report.results[:0] = missing
+
+        if verbosity > 1:
+            for result in report.results:
+                self.stdout.write(f"{result.status:>9}  {result.path}")
+        if verbosity > 0:
+            for warning in report.warnings:
+                self.stderr.write(f"warning: {warning}", style_func=self.style.WARNING)
+        for result in report.rejected:
+            self.stderr.write(f"rejected: {result.reason}", style_func=self.style.ERROR)
+
+        figures = catalogue_figures()
+        self.stdout.write(
+            f"{len(report.results)} files: {report.count(FileStatus.NEW)} new, "
+            f"{report.count(FileStatus.UPDATED)} updated, "
+            f"{report.count(FileStatus.UNCHANGED)} unchanged, "
+            f"{report.count(FileStatus.REJECTED)} rejected. "
+            f"Catalogue: {figures.papers} papers ({figures.titled_papers} titled, "
+            f"{figures.abstract_only_papers} abstract-only), {figures.authors} authors, "
+            f"{figures.venues} venues, {figures.authorships} authorships, "
+            f"{figures.unassigned_pages} anonymous pages waiting for a curator."
+        )
+        if report.rejected:
+            sys.exit(1)

@@ -1,0 +1,305 @@
+"""The catalogue: papers, authors, venues, and the scraped pages that claim them.
+
+Models hold fields, constraints and small properties only; writes live in
+``catalog.importing`` (the importer) and ``curation.services`` (curators).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+ORCID_INVALID = "ORCID must look like 0000-0002-1825-0097 and its check digit must match."
+
+
+def orcid_checksum_ok(orcid: str) -> bool:
+    """ISO 7064 11,2 check digit, as ORCID defines it."""
+    digits = orcid.replace("-", "")
+    if len(digits) != 16 or not digits[:15].isdigit():
+        return False
+    total = 0
+    for ch in digits[:15]:
+        total = (total + int(ch)) * 2
+    check = (12 - total % 11) % 11
+    return digits[15] == ("X" if check == 10 else str(check))
+
+
+def validate_orcid(value: str) -> None:
+    parts = value.split("-")
+    if len(parts) != 4 or any(len(p) != 4 for p in parts) or not orcid_checksum_ok(value):
+        raise ValidationError(ORCID_INVALID, code="orcid")
+
+
+class DecidedBy(models.TextChoices):
+    IMPORT = "import", "import"
+    CURATOR = "curator", "curator"
+
+
+class Author(models.Model):
+    display_name = models.CharField(max_length=300)
+    family_name = models.CharField(max_length=200, blank=True)
+    given_name = models.CharField(max_length=200, blank=True)
+    # Folded "family given": alphabetical order and exact-name lookups.
+    sort_key = models.CharField(max_length=400, db_index=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    orcid = models.CharField("ORCID", max_length=19, blank=True, validators=[validate_orcid])
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        help_text="Set when this author was merged: the record is a tombstone that redirects.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_key", "slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["orcid"], condition=~Q(orcid=""), name="author_orcid_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("pk")),
+                name="author_not_merged_into_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:author-detail", kwargs={"slug": self.slug})
+
+    @property
+    def inverted_name(self) -> str:
+        return ", ".join(p for p in (self.family_name, self.given_name) if p)
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+
+class AuthorName(models.Model):
+    """A name variant seen on a page or typed by a curator, for search and matching."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=300)
+    # Folded words of the name ('lukasz kaiser'): diacritics- and case-insensitive search.
+    search_key = models.CharField(max_length=400, db_index=True)
+    added_by = models.CharField(max_length=10, choices=DecidedBy.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "name"], name="author_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuthorSlugAlias(models.Model):
+    """A slug an author answered to before; the URL keeps working (301)."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="slug_aliases")
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        verbose_name_plural = "author slug aliases"
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=300)
+    key = models.CharField(max_length=400, unique=True, help_text="Folded name used to match.")
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:venue-detail", kwargs={"slug": self.slug})
+
+
+class Paper(models.Model):
+    title = models.CharField(max_length=1000, blank=True, help_text="Blank when abstract-only.")
+    abstract = models.TextField(blank=True)
+    title_key = models.CharField(max_length=1000, blank=True, db_index=True)
+    abstract_key = models.CharField(max_length=32, blank=True, db_index=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    title_curated = models.BooleanField(
+        default=False, help_text="A curator chose the title: imports never change it."
+    )
+    abstract_curated = models.BooleanField(
+        default=False, help_text="A curator chose the abstract: imports never change it."
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        help_text="Set when this paper was merged: the record is a tombstone that redirects.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title_key", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("pk")),
+                name="paper_not_merged_into_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"[abstract only] {self.abstract[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:paper-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_abstract_only(self) -> bool:
+        return not self.title
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+
+class PaperSlugAlias(models.Model):
+    """A slug a paper answered to before (say, before it gained a title)."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="slug_aliases")
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        verbose_name_plural = "paper slug aliases"
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Appearance(models.Model):
+    """A paper listed under a venue; derived from the entries that name the venue."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="appearances")
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="appearances")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["paper", "venue"], name="appearance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.paper} @ {self.venue}"
+
+
+class SourcePage(models.Model):
+    """One imported page file. Its source name is its identity across re-imports."""
+
+    class Kind(models.TextChoices):
+        NAMED = "named", "named"
+        ANONYMOUS = "anonymous", "anonymous"
+
+    source = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    label = models.CharField(
+        max_length=300, help_text="The author line of a named page; the label of an anonymous one."
+    )
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")
+    raw_text = models.TextField()
+    author = models.ForeignKey(
+        Author,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pages",
+        help_text="Who the page belongs to; empty while an anonymous page waits for a curator.",
+    )
+    assigned_by = models.CharField(max_length=10, choices=DecidedBy.choices, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source"]
+        indexes = [models.Index(fields=["kind", "author"], name="page_kind_author_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author__isnull=True, assigned_by="")
+                | Q(author__isnull=False) & ~Q(assigned_by=""),
+                name="page_assignment_has_decider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.source
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.author_id is not None
+
+
+class Authorship(models.Model):
+    """Paper x author. The entries pointing here are its provenance."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices)
+    curated = models.BooleanField(
+        default=False, help_text="A curator's decision: no re-import or finder changes it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "author"], name="authorship_unique")
+        ]
+        indexes = [models.Index(fields=["author", "paper"], name="authorship_author_paper_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author} - {self.paper}"
+
+
+class SourceEntry(models.Model):
+    """One entry of a page, in page order, as written: the provenance of everything."""
+
+    page = models.ForeignKey(SourcePage, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField(help_text="1-based order on the page.")
+    line = models.PositiveIntegerField(help_text="Line of the entry in the page file.")
+    title = models.CharField(max_length=1000, blank=True)
+    venue_name = models.CharField(max_length=300, blank=True)
+    abstract = models.TextField(blank=True)
+    title_key = models.CharField(max_length=1000, blank=True, db_index=True)
+    abstract_key = models.CharField(max_length=32, blank=True, db_index=True)
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="entries")
+    authorship = models.ForeignKey(
+        Authorship,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        help_text="The authorship this entry claims; empty on an unassigned anonymous page.",
+    )
+
+    class Meta:
+        ordering = ["page", "position"]
+        verbose_name_plural = "source entries"
+        constraints = [
+            models.UniqueConstraint(fields=["page", "position"], name="entry_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page.source}:{self.line}"
