@@ -1,0 +1,17 @@
+"""Fixtures shared by every test folder."""
+
+from pathlib import Path
+
+import pytest
+
+SAMPLE_PAGES = Path(__file__).resolve().parent.parent / "catalog" / "sample_pages"
+
+
+@pytest.fixture
+def sample_pages_dir() -> Path:
+    return SAMPLE_PAGES
+
+
+@pytest.fixture
+def sample_page_files() -> list[Path]:
+    return sorted(SAMPLE_PAGES.glob("*.txt"))
