@@ -54,6 +54,7 @@ from .slugs import (
     author_slug_base,
     paper_slug_base,
     slug_candidates,
+    taken_slugs,
     venue_slug_base,
 )
 
@@ -248,6 +249,9 @@ class _Batch:
         self.recheck_papers: set[int] = set()  # papers that lost entries
         self.recheck_authorships: set[int] = set()
         self.old_page_ids: set[int] = set()
+        # Title-only papers proven to be another paper (see _fold_title_only).
+        self.folded: dict[int, Paper] = {}
+        self.saved_folds: list[tuple[Paper, Paper]] = []
 
     # -- orchestration --
 
@@ -303,7 +307,11 @@ class _Batch:
         for page_file, page in changed:
             self._update_page(page_file, page, kept[page_file.source])
             pages[page_file.source] = page
+        for page_plans in plans.values():
+            for plan in page_plans:
+                plan.paper = self._live(plan.paper)
         self._write_entries(pages, plans)
+        self._apply_saved_folds()
         self._recheck()
         return results
 
@@ -412,14 +420,23 @@ class _Batch:
 
     # -- resolution --
 
+    def _live(self, paper: Paper) -> Paper:
+        while id(paper) in self.folded:
+            paper = self.folded[id(paper)]
+        return paper
+
+    def _title_papers(self, tkey: str) -> list[Paper]:
+        papers = {id(p): p for p in map(self._live, self.by_title.get(tkey, {}).values())}
+        return list(papers.values())
+
     def _resolve(self, plan: _EntryPlan) -> None:
         entry = plan.parsed
         paper = self.by_abstract.get(plan.akey) if plan.akey else None
-        if paper is None and plan.tkey:
+        if paper is not None:
+            paper = self._live(paper)
+        elif plan.tkey:
             candidates = [
-                p
-                for p in self.by_title.get(plan.tkey, {}).values()
-                if not plan.akey or not p.abstract_key
+                p for p in self._title_papers(plan.tkey) if not plan.akey or not p.abstract_key
             ]
             if len(candidates) == 1:
                 paper = candidates[0]
@@ -432,21 +449,41 @@ class _Batch:
             )
             self.new_papers.append(paper)
         else:
-            self._absorb(paper, entry)
+            self._absorb(paper, entry.title, entry.abstract)
         self._register(paper, plan.tkey, plan.akey)
+        if plan.akey and plan.tkey:
+            self._fold_title_only(paper, plan.tkey)
         plan.paper = paper
         if plan.vkey:
             plan.venue = self._venue(entry.venue, plan.vkey)
 
-    def _absorb(self, paper: Paper, entry: ParsedEntry) -> None:
-        """Let a matched paper take the entry's spelling if the fixed rule prefers it."""
+    def _fold_title_only(self, paper: Paper, tkey: str) -> None:
+        """An entry with title T and abstract A proves that a title-only paper of T is
+        A's paper, as long as A's paper is the only one with an abstract under T.
+
+        Without this, 'T without abstract' then 'A without title' then 'T with A'
+        would leave two papers where the reverse order leaves one.
+        """
+        others = [p for p in self._title_papers(tkey) if p is not paper]
+        if any(p.abstract_key for p in others):
+            return  # two papers with an abstract share the title: not certain
+        for other in others:
+            if other.title_curated or other.abstract_curated:
+                continue  # a curator's paper: leave it to curators
+            self.folded[id(other)] = paper
+            self._absorb(paper, other.title, "")
+            if other.pk is not None:
+                self.saved_folds.append((other, paper))
+
+    def _absorb(self, paper: Paper, title: str, abstract: str) -> None:
+        """Let a matched paper take a spelling if the fixed rule prefers it."""
         changed = False
-        if entry.title and not paper.title_curated:
-            title = choose_display([paper.title, entry.title])
+        if title and not paper.title_curated:
+            title = choose_display([paper.title, title])
             if title != paper.title:
                 paper.title, paper.title_key, changed = title, title_key(title), True
-        if entry.abstract and not paper.abstract_curated:
-            abstract = choose_display([paper.abstract, entry.abstract])
+        if abstract and not paper.abstract_curated:
+            abstract = choose_display([paper.abstract, abstract])
             if abstract != paper.abstract:
                 paper.abstract, paper.abstract_key = abstract, abstract_key(abstract)
                 changed = True
@@ -479,9 +516,39 @@ class _Batch:
             Venue.objects.bulk_update(self.changed_venues.values(), ["name"])
 
     def _write_papers(self) -> None:
-        allocate_slugs(Paper, [(p, _paper_slug_candidates(p)) for p in self.new_papers])
-        Paper.objects.bulk_create(self.new_papers)
-        save_paper_display(self.changed_papers.values())
+        new = [p for p in self.new_papers if id(p) not in self.folded]
+        allocate_slugs(Paper, [(p, _paper_slug_candidates(p)) for p in new])
+        Paper.objects.bulk_create(new)
+        save_paper_display(p for p in self.changed_papers.values() if id(p) not in self.folded)
+
+    def _apply_saved_folds(self) -> None:
+        """Move what folded, already saved papers held to the paper they proved to be."""
+        if not self.saved_folds:
+            return
+        survivors: dict[int, Paper] = {}
+        old_slugs: list[tuple[Paper, str]] = []
+        for other, _ in self.saved_folds:
+            into = self._live(other)
+            survivors[into.pk] = into
+            SourceEntry.objects.filter(paper=other).update(paper=into)
+            for authorship in Authorship.objects.filter(paper=other):
+                twin = Authorship.objects.filter(paper=into, author_id=authorship.author_id).first()
+                if twin is None:
+                    authorship.paper = into
+                    authorship.save(update_fields=["paper"])
+                else:
+                    authorship.entries.update(authorship=twin)
+                    authorship.delete()
+            Paper.objects.filter(merged_into=other).update(merged_into=into)
+            PaperSlugAlias.objects.filter(paper=other).update(paper=into)
+            old_slugs.append((into, other.slug))
+            other.delete()
+        refresh_papers(survivors)
+        save_paper_display(Paper.objects.filter(id__in=survivors))
+        current = dict(Paper.objects.filter(id__in=survivors).values_list("id", "slug"))
+        PaperSlugAlias.objects.bulk_create(
+            [PaperSlugAlias(paper=p, slug=s) for p, s in old_slugs if current[p.pk] != s]
+        )
 
     def _write_new_pages(self, files: list[PageFile]) -> dict[str, SourcePage]:
         authors: dict[str, Author] = {}
@@ -655,17 +722,27 @@ def _page_label(files: list[PageFile], source: str) -> str:
 
 
 def save_paper_display(papers: Iterable[Paper]) -> None:
-    """Save papers' shown title and abstract. A paper whose slug no longer fits its
-    content gets a new one; the old one stays as an alias that redirects."""
+    """Save papers' shown title and abstract, and fit their slugs to them.
+
+    A paper takes the best free slug for its content; an old slug stays as an
+    alias that redirects, so no URL ever breaks or names another record.
+    """
     papers = list(papers)
     if not papers:
         return
     now = timezone.now()
-    reslug = [(p, c) for p in papers if p.slug not in (c := _paper_slug_candidates(p))]
+    candidates = {id(p): _paper_slug_candidates(p) for p in papers}
+    taken = taken_slugs(Paper, (c for cs in candidates.values() for c in cs))
+    reslug = []
+    for paper in papers:
+        options = candidates[id(paper)]
+        best = next((c for c in options if c == paper.slug or c not in taken), None)
+        if best != paper.slug:
+            reslug.append((paper, options))
     old_slugs = {id(p): p.slug for p, _ in reslug}
     allocate_slugs(Paper, reslug)
     PaperSlugAlias.objects.bulk_create(
-        [PaperSlugAlias(paper=p, slug=old_slugs[id(p)]) for p, _ in reslug]
+        [PaperSlugAlias(paper=p, slug=old_slugs[id(p)]) for p, _ in reslug if old_slugs[id(p)]]
     )
     for paper in papers:
         paper.updated_at = now

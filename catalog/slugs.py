@@ -44,7 +44,7 @@ _ALIASES: dict[type[models.Model], type[models.Model] | None] = {
 }
 
 
-def _taken(model: type[models.Model], slugs: Iterable[str]) -> set[str]:
+def taken_slugs(model: type[models.Model], slugs: Iterable[str]) -> set[str]:
     slugs = list(set(slugs))
     taken: set[str] = set()
     for start in range(0, len(slugs), 5000):
@@ -64,13 +64,13 @@ def allocate_slugs(
     Sets ``obj.slug``; saves nothing. Free means: no live record, tombstone or
     alias holds it, and no earlier request in this call took it.
     """
-    taken = _taken(model, (c for _, candidates in requests for c in candidates))
+    taken = taken_slugs(model, (c for _, candidates in requests for c in candidates))
     for obj, candidates in requests:
         choice = next((c for c in candidates if c not in taken), None)
         number = 2
         while choice is None:
             fallback = f"{candidates[-1]}-{number}"
-            if fallback not in taken and not _taken(model, [fallback]):
+            if fallback not in taken and not taken_slugs(model, [fallback]):
                 choice = fallback
             number += 1
         obj.slug = choice
