@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
 ORCID_INVALID = "ORCID must look like 0000-0002-1825-0097 and its check digit must match."
 
@@ -71,9 +70,6 @@ class Author(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:author-detail", kwargs={"slug": self.slug})
-
     @property
     def inverted_name(self) -> str:
         return ", ".join(p for p in (self.family_name, self.given_name) if p)
@@ -127,9 +123,6 @@ class Venue(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:venue-detail", kwargs={"slug": self.slug})
-
 
 class Paper(models.Model):
     title = models.CharField(max_length=1000, blank=True, help_text="Blank when abstract-only.")
@@ -165,9 +158,6 @@ class Paper(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"[abstract only] {self.abstract[:60]}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:paper-detail", kwargs={"slug": self.slug})
 
     @property
     def is_abstract_only(self) -> bool:

@@ -8,7 +8,8 @@ then entries of title, venue and abstract. Blocks of one entry are separated by
 one blank line, entries by two or more. An entry may lack its abstract.
 
 Anonymous page: line 1 is a label that names nobody (``Tony``), then one
-``Abstract:<text>`` line per entry.
+``Abstract:<text>`` line per entry. A file of one short line is such a label
+with no entries yet (valid, with a warning).
 
 Anything else raises :class:`PageFormatError`, whose message names the file,
 the line and what was expected. For any input :func:`parse_page` either returns
@@ -84,15 +85,14 @@ def decode_page(data: bytes, source: str) -> str:
         raise PageFormatError(source, 1, "the file is UTF-16 text; expected UTF-8")
     nul = data.find(b"\x00")
     if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
+        line, _ = _position(data, nul)
         raise PageFormatError(source, line, "binary data (a NUL byte); expected UTF-8 text")
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _position(data, exc.start)
         raise PageFormatError(
             source,
             line,
@@ -111,6 +111,18 @@ def decode_page(data: bytes, source: str) -> str:
     return text
 
 
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``data[offset]``.
+
+    Lines end with LF, CRLF or a lone CR, as :func:`decode_page` reads them.
+    """
+    before = data[:offset]
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    column = len(before[start:].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
 def parse_page(data: bytes, source: str) -> ParsedPage:
     """Parse one page file. ``source`` is the name errors and the catalogue use."""
     text = decode_page(data, source)
@@ -123,6 +135,8 @@ def parse_page(data: bytes, source: str) -> ParsedPage:
         return _parse_named(blocks, source)
     if any(_ABSTRACT_PREFIX.match(line.strip()) for line in lines if line.strip()):
         return _parse_anonymous(lines, source)
+    if len(blocks) == 1 and len(first.lines) == 1 and len(first.text) <= MAX_NAME_LENGTH:
+        return _parse_anonymous(lines, source)  # a label alone: a page with no entries yet
     raise PageFormatError(
         source,
         first.line,
@@ -209,7 +223,7 @@ def _entry_groups(body: list[_Block]) -> list[list[_Block]]:
         else:
             groups[-1].append(block)
     uniform = len({b.blank_before for b in body[1:]}) <= 1
-    if all(len(g) == 1 for g in groups) and uniform and len(body) % 3 == 0:
+    if uniform and len(body) % 3 == 0:
         return [body[i : i + 3] for i in range(0, len(body), 3)]
     return groups
 

@@ -1,0 +1,298 @@
+"""Django admin for the catalogue: browse, search and filter everything, fast at any size.
+
+Catalogue rows change only through ``catalog.importing`` and ``curation.services``
+(every curator change is audited and undoable), so these admins are read-only:
+the curation actions reach the same services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from . import models
+from .normalize import fold
+
+
+class ReadOnlyAdminMixin:
+    """View permission only: rows change through the importer and curation services."""
+
+    show_full_result_count = False  # no second COUNT(*) over a large table
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class MergedFilter(admin.SimpleListFilter):
+    title = "merged"
+    parameter_name = "merged"
+
+    def lookups(self, request, model_admin):
+        return [("no", "live records"), ("yes", "merged (tombstones)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(merged_into__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(merged_into__isnull=True)
+        return queryset
+
+
+class HasTitleFilter(admin.SimpleListFilter):
+    title = "title"
+    parameter_name = "has_title"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "titled"), ("no", "abstract only")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(title="")
+        if self.value() == "no":
+            return queryset.filter(title="")
+        return queryset
+
+
+class HasOrcidFilter(admin.SimpleListFilter):
+    title = "ORCID"
+    parameter_name = "has_orcid"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "known"), ("no", "unknown")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(orcid="")
+        if self.value() == "no":
+            return queryset.filter(orcid="")
+        return queryset
+
+
+class AuthorNameInline(ReadOnlyInline):
+    model = models.AuthorName
+    fields = ["name", "search_key", "added_by", "created_at"]
+    show_change_link = False
+
+
+class AuthorshipOfAuthorInline(ReadOnlyInline):
+    model = models.Authorship
+    fk_name = "author"
+    fields = ["paper", "decided_by", "curated", "created_at"]
+    raw_id_fields = ["paper"]
+    verbose_name_plural = "papers (authorships)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("paper")
+
+
+@admin.register(models.Author)
+class AuthorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["display_name", "inverted_name", "slug", "orcid", "merged_into"]
+    list_select_related = ["merged_into"]
+    list_filter = [MergedFilter, HasOrcidFilter]
+    search_fields = ["display_name", "slug", "orcid", "names__name"]
+    search_help_text = "Any name variant, any order, with or without accents; slug; ORCID."
+    raw_id_fields = ["merged_into"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [AuthorNameInline, AuthorshipOfAuthorInline]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """Also match every word of the folded term against one name variant:
+        'lukasz', 'ilya sutskever' and 'Sutskever, Ilya' all find their author."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        words = fold(search_term).split()
+        if words:
+            names = models.AuthorName.objects.filter(
+                *[Q(search_key__contains=word) for word in words]
+            )
+            by_sort_key = Q(*[Q(sort_key__contains=word) for word in words])
+            queryset |= self.model.objects.filter(Q(id__in=names.values("author_id")) | by_sort_key)
+        return queryset, may_have_duplicates
+
+
+class AuthorshipOfPaperInline(ReadOnlyInline):
+    model = models.Authorship
+    fk_name = "paper"
+    fields = ["author", "decided_by", "curated", "created_at"]
+    raw_id_fields = ["author"]
+    verbose_name_plural = "authors (authorships)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class AppearanceInline(ReadOnlyInline):
+    model = models.Appearance
+    fields = ["venue"]
+    raw_id_fields = ["venue"]
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("venue")
+
+
+class EntryOfPaperInline(ReadOnlyInline):
+    model = models.SourceEntry
+    fk_name = "paper"
+    fields = ["page", "line", "title", "venue_name", "authorship"]
+    raw_id_fields = ["page", "authorship"]
+    verbose_name_plural = "provenance (page entries)"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("page", "authorship__author", "authorship__paper")
+        )
+
+
+@admin.register(models.Paper)
+class PaperAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["shown_title", "slug", "venue_names", "merged_into"]
+    list_select_related = ["merged_into"]
+    list_filter = [
+        MergedFilter,
+        HasTitleFilter,
+        ("appearances__venue", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "abstract", "slug"]
+    search_help_text = "Words of the title or abstract, or the slug."
+    raw_id_fields = ["merged_into"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [AuthorshipOfPaperInline, AppearanceInline, EntryOfPaperInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("appearances__venue")
+
+    @admin.display(description="title", ordering="title_key")
+    def shown_title(self, paper: models.Paper) -> str:
+        if paper.title:
+            return paper.title
+        return format_html("<em>abstract only:</em> {}…", paper.abstract[:80])
+
+    @admin.display(description="venues")
+    def venue_names(self, paper: models.Paper) -> str:
+        return "; ".join(sorted(a.venue.name for a in paper.appearances.all()))
+
+
+@admin.register(models.Venue)
+class VenueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "key"]
+    search_fields = ["name", "key"]
+
+
+class EntryOfPageInline(ReadOnlyInline):
+    model = models.SourceEntry
+    fk_name = "page"
+    fields = ["position", "line", "title", "venue_name", "paper", "authorship"]
+    raw_id_fields = ["paper", "authorship"]
+    ordering = ["position"]
+    verbose_name_plural = "entries, in page order"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("paper", "authorship__author", "authorship__paper")
+        )
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    title = "assignment"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "assigned to an author"), ("no", "waiting for a curator")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(author__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(author__isnull=True)
+        return queryset
+
+
+@admin.register(models.SourcePage)
+class SourcePageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["source", "kind", "label", "author", "assigned_by", "updated_at"]
+    list_select_related = ["author"]
+    list_filter = ["kind", AssignedFilter, "assigned_by"]
+    search_fields = ["source", "label"]
+    raw_id_fields = ["author"]
+    readonly_fields = ["content_hash", "imported_at", "updated_at"]
+    inlines = [EntryOfPageInline]
+
+
+@admin.register(models.SourceEntry)
+class SourceEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["page", "position", "line", "title", "venue_name", "paper"]
+    list_select_related = ["page", "paper"]
+    list_filter = [("venue", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "page__source"]
+    raw_id_fields = ["page", "paper", "venue", "authorship"]
+
+
+class EntryOfAuthorshipInline(ReadOnlyInline):
+    model = models.SourceEntry
+    fk_name = "authorship"
+    fields = ["page", "line", "title", "venue_name"]
+    raw_id_fields = ["page"]
+    verbose_name_plural = "provenance (page entries)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("page")
+
+
+@admin.register(models.Authorship)
+class AuthorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["author", "paper", "decided_by", "curated", "created_at"]
+    list_select_related = ["author", "paper"]
+    list_filter = ["decided_by", "curated"]
+    search_fields = ["author__display_name", "paper__title"]
+    raw_id_fields = ["author", "paper"]
+    inlines = [EntryOfAuthorshipInline]
+
+
+@admin.register(models.Appearance)
+class AppearanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["paper", "venue"]
+    list_select_related = ["paper", "venue"]
+    list_filter = [("venue", admin.RelatedOnlyFieldListFilter)]
+    raw_id_fields = ["paper", "venue"]
+
+
+@admin.register(models.AuthorName)
+class AuthorNameAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "author", "added_by", "created_at"]
+    list_select_related = ["author"]
+    list_filter = ["added_by"]
+    search_fields = ["name", "search_key"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(models.AuthorSlugAlias, models.PaperSlugAlias)
+class SlugAliasAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["slug", "__str__"]
+    search_fields = ["slug"]
+
+    def get_raw_id_fields(self, request):
+        return ["author"] if self.model is models.AuthorSlugAlias else ["paper"]
