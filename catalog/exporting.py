@@ -46,6 +46,7 @@ CSV_COLUMNS = [
     "names",
     "kind",
     "label",
+    "content_hash",
     "author",
     "paper",
     "venues",
