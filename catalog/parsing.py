@@ -80,7 +80,7 @@ class _Block:
 def decode_page(data: bytes, source: str) -> str:
     """Bytes to text with LF line ends; errors name the line of the bad byte."""
     if not data:
-        raise PageFormatError(source, None, "the file is empty")
+        raise PageFormatError(source, None, "the file is empty; expected an author page")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise PageFormatError(source, 1, "the file is UTF-16 text; expected UTF-8")
     nul = data.find(b"\x00")
@@ -129,7 +129,9 @@ def parse_page(data: bytes, source: str) -> ParsedPage:
     lines = [line.rstrip() for line in text.split("\n")]
     blocks = _blocks(lines)
     if not blocks:
-        raise PageFormatError(source, None, "the file has only blank lines")
+        raise PageFormatError(
+            source, None, "the file has only blank lines; expected an author page"
+        )
     first = blocks[0]
     if first.text in {"Goto", "Collaborating Authors"}:
         return _parse_named(blocks, source)

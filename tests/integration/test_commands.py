@@ -57,7 +57,7 @@ def test_import_seeds_with_bad_files_exits_1_and_names_them(tmp_path, sample_pag
 
     assert code == 1
     assert err.splitlines() == [
-        "rejected: empty.txt: the file is empty",
+        "rejected: empty.txt: the file is empty; expected an author page",
         "rejected: latin1.txt, line 2: byte 0xe9 at column 13 is not UTF-8; expected UTF-8 "
         "text (was the page saved in another encoding?)",
     ]

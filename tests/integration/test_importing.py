@@ -144,7 +144,7 @@ def test_import_rejects_bad_files_and_keeps_no_trace(tmp_path, sample_page_files
         "truncated.txt": FileStatus.REJECTED,
     }
     reasons = {r.source: r.reason for r in report.rejected}
-    assert reasons["empty.txt"] == "empty.txt: the file is empty"
+    assert reasons["empty.txt"] == "empty.txt: the file is empty; expected an author page"
     assert reasons["binary.bin"].startswith("binary.bin, line 1: binary data")
     assert reasons["truncated.txt"].startswith("truncated.txt, line 15: entry 'Cut Off Here'")
     assert report.count(FileStatus.NEW) == 5
