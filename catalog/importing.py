@@ -23,10 +23,14 @@ gives the same catalogue.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -41,6 +45,7 @@ from .models import (
     Authorship,
     DecidedBy,
     Paper,
+    PaperKey,
     PaperSlugAlias,
     SourceEntry,
     SourcePage,
@@ -59,6 +64,7 @@ from .slugs import (
 )
 
 DEFAULT_BATCH_PAGES = 250
+PARALLEL_MIN_FILES = 500  # below this, starting worker processes costs more than it saves
 _POSITION_OFFSET = 1_000_000_000
 
 DUPLICATE_SOURCE = "two different files share this source name: {paths}"
@@ -162,43 +168,103 @@ def import_pages(
     batch_pages: int = DEFAULT_BATCH_PAGES,
     max_bytes: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
-    """Import page files; returns one result per file, sorted by source name."""
+    """Import page files; returns one result per file, sorted by source name.
+
+    Files are read and parsed a batch ahead of the writes, in ``workers``
+    processes (default: one per core, for large imports), so parsing overlaps
+    the database work and memory holds two batches, not the whole corpus.
+    """
     limit = settings.IMPORT_MAX_FILE_BYTES if max_bytes is None else max_bytes
     progress = on_progress or (lambda done: None)
-    results: list[FileResult] = []
-    by_source: dict[str, list[PageFile]] = defaultdict(list)
+    by_source: dict[str, list[Path]] = defaultdict(list)
     for path in files:
-        try:
-            page_file = read_page_file(path, max_bytes=limit)
-        except PageFormatError as exc:
-            results.append(FileResult(exc.source, str(path), FileStatus.REJECTED, str(exc)))
-            progress(1)
-            continue
-        by_source[page_file.source].append(page_file)
+        by_source[Path(path).name].append(Path(path))
+    sources = sorted(by_source)
+    batches = [sources[i : i + batch_pages] for i in range(0, len(sources), batch_pages)]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(files) >= PARALLEL_MIN_FILES else 1
 
-    pages: list[PageFile] = []
-    for source, group in sorted(by_source.items()):
-        if len({pf.content_hash for pf in group}) > 1:
-            paths = ", ".join(sorted(str(pf.path) for pf in group))
-            reason = f"{source}: " + DUPLICATE_SOURCE.format(paths=paths)
-            results.extend(
-                FileResult(source, str(pf.path), FileStatus.REJECTED, reason) for pf in group
-            )
-            progress(len(group))
-            continue
-        pages.append(group[0])
-        progress(len(group) - 1)
-
-    for start in range(0, len(pages), batch_pages):
-        batch = pages[start : start + batch_pages]
-        results.extend(_import_batch_safely(batch))
-        progress(len(batch))
+    results: list[FileResult] = []
+    with _Reader(workers, limit) as reader:
+        pending = (
+            reader.read([p for source in batches[0] for p in by_source[source]]) if batches else []
+        )
+        for number in range(len(batches)):
+            read = list(pending)
+            if number + 1 < len(batches):
+                following = batches[number + 1]
+                pending = reader.read([p for source in following for p in by_source[source]])
+            pages, rejected = _check_sources(read)
+            results.extend(rejected)
+            results.extend(_import_batch_safely(pages))
+            progress(len(read))
     results.sort(key=lambda r: (r.source, r.path))
     return ImportReport(results)
 
 
+class _Reader:
+    """Reads and parses page files, in worker processes when there are many."""
+
+    def __init__(self, workers: int, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.pool = (
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            if workers > 1
+            else None
+        )
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def read(self, paths: list[Path]) -> Iterable[PageFile | FileResult]:
+        reader = partial(_read_or_reject, max_bytes=self.max_bytes)
+        if self.pool is None:
+            return [reader(path) for path in paths]
+        return self.pool.map(reader, paths, chunksize=16)
+
+
+def _read_or_reject(path: Path, *, max_bytes: int) -> PageFile | FileResult:
+    try:
+        return read_page_file(path, max_bytes=max_bytes)
+    except PageFormatError as exc:
+        return FileResult(exc.source, str(path), FileStatus.REJECTED, str(exc))
+
+
+def _check_sources(read: list[PageFile | FileResult]) -> tuple[list[PageFile], list[FileResult]]:
+    """One page per source name: identical copies count once, different ones are refused."""
+    results: list[FileResult] = [r for r in read if isinstance(r, FileResult)]
+    by_source: dict[str, list[PageFile]] = defaultdict(list)
+    for page_file in read:
+        if isinstance(page_file, PageFile):
+            by_source[page_file.source].append(page_file)
+    pages: list[PageFile] = []
+    for source, group in sorted(by_source.items()):
+        if len({pf.content_hash for pf in group}) > 1:
+            reason = f"{source}: " + DUPLICATE_SOURCE.format(
+                paths=", ".join(sorted(str(pf.path) for pf in group))
+            )
+            results.extend(
+                FileResult(source, str(pf.path), FileStatus.REJECTED, reason) for pf in group
+            )
+            continue
+        group.sort(key=lambda pf: str(pf.path))
+        pages.append(group[0])
+        results.extend(
+            FileResult(source, str(pf.path), FileStatus.UNCHANGED, f"same as {group[0].path}")
+            for pf in group[1:]
+        )
+    return pages, results
+
+
 def _import_batch_safely(batch: list[PageFile]) -> list[FileResult]:
+    if not batch:
+        return []
     try:
         with transaction.atomic():
             return _Batch(batch).run()
@@ -252,6 +318,7 @@ class _Batch:
         # Title-only papers proven to be another paper (see _fold_title_only).
         self.folded: dict[int, Paper] = {}
         self.saved_folds: list[tuple[Paper, Paper]] = []
+        self.known_keys: set[tuple[int, str, str]] = set()  # (paper id, kind, key) in PaperKey
 
     # -- orchestration --
 
@@ -311,6 +378,7 @@ class _Batch:
             for plan in page_plans:
                 plan.paper = self._live(plan.paper)
         self._write_entries(pages, plans)
+        self._write_keys(plans)
         self._apply_saved_folds()
         self._recheck()
         return results
@@ -367,26 +435,24 @@ class _Batch:
 
     def _load_index(self, plans: list[_EntryPlan]) -> None:
         """Load the papers that the batch's keys can match, with every key they answer to."""
-        akeys = {p.akey for p in plans if p.akey}
-        tkeys = {p.tkey for p in plans if p.tkey}
-        rows: set[tuple[int, str, str]] = set()
-        paper_ids: set[int] = set()
-        for keys, column in ((akeys, "abstract_key"), (tkeys, "title_key")):
+        rows: list[tuple[int, str, str]] = []
+        for kind, attribute in ((PaperKey.Kind.ABSTRACT, "akey"), (PaperKey.Kind.TITLE, "tkey")):
+            keys = {getattr(plan, attribute) for plan in plans} - {""}
             for chunk in _chunks(keys):
-                lookup = {f"{column}__in": chunk}
-                rows.update(
-                    SourceEntry.objects.filter(**lookup)
-                    .values_list("paper_id", "title_key", "abstract_key")
-                    .distinct()
+                rows.extend(
+                    PaperKey.objects.filter(kind=kind, key__in=chunk).values_list(
+                        "paper_id", "kind", "key"
+                    )
                 )
-                paper_ids.update(Paper.objects.filter(**lookup).values_list("id", flat=True))
-        paper_ids.update(paper_id for paper_id, _, _ in rows)
-        papers = self._load_live_papers(paper_ids)
-        for paper in papers.values():
-            self._register(paper, paper.title_key, paper.abstract_key)
-        # Keys a paper answers to besides its own: other spellings, merged papers.
-        for paper_id, tkey, akey in sorted(rows):
-            self._register(papers[paper_id], tkey, akey)
+        papers = self._load_live_papers({paper_id for paper_id, _, _ in rows})
+        for paper_id, kind, key in sorted(rows):
+            paper = papers[paper_id]
+            if paper.pk == paper_id:
+                self.known_keys.add((paper.pk, kind, key))
+            if kind == PaperKey.Kind.ABSTRACT:
+                self._register(paper, "", key)
+            else:
+                self._register(paper, key, "")
         vkeys = {p.vkey for p in plans if p.vkey}
         for chunk in _chunks(vkeys):
             self.venues.update((v.key, v) for v in Venue.objects.filter(key__in=chunk))
@@ -541,6 +607,13 @@ class _Batch:
                     authorship.delete()
             Paper.objects.filter(merged_into=other).update(merged_into=into)
             PaperSlugAlias.objects.filter(paper=other).update(paper=into)
+            PaperKey.objects.bulk_create(
+                [
+                    PaperKey(paper=into, kind=kind, key=key)
+                    for kind, key in other.match_keys.values_list("kind", "key")
+                ],
+                ignore_conflicts=True,
+            )
             old_slugs.append((into, other.slug))
             other.delete()
         refresh_papers(survivors)
@@ -648,6 +721,23 @@ class _Batch:
             batch_size=2000,
         )
 
+    def _write_keys(self, plans: dict[str, list[_EntryPlan]]) -> None:
+        wanted = {
+            (plan.paper.pk, kind, key)
+            for page_plans in plans.values()
+            for plan in page_plans
+            for kind, key in ((PaperKey.Kind.TITLE, plan.tkey), (PaperKey.Kind.ABSTRACT, plan.akey))
+            if key
+        }
+        PaperKey.objects.bulk_create(
+            [
+                PaperKey(paper_id=p, kind=k, key=key)
+                for p, k, key in sorted(wanted - self.known_keys)
+            ],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+
     @staticmethod
     def _authorships(
         pages: dict[str, SourcePage],
@@ -751,6 +841,21 @@ def save_paper_display(papers: Iterable[Paper]) -> None:
     )
 
 
+def _rebuild_keys(papers: list[Paper], entry_keys: dict[int, set[tuple[str, str]]]) -> None:
+    """The keys a paper answers to: its entries' keys and its own (curated) ones."""
+    PaperKey.objects.filter(paper__in=papers).delete()
+    rows = set()
+    for paper in papers:
+        keys = entry_keys.get(paper.id, set()) | {
+            (PaperKey.Kind.TITLE, paper.title_key),
+            (PaperKey.Kind.ABSTRACT, paper.abstract_key),
+        }
+        rows.update((paper.id, kind, key) for kind, key in keys if key)
+    PaperKey.objects.bulk_create(
+        [PaperKey(paper_id=p, kind=k, key=key) for p, k, key in sorted(rows)]
+    )
+
+
 def refresh_papers(paper_ids: Iterable[int]) -> None:
     """Recompute what papers show and where they appear from their entries.
 
@@ -761,10 +866,14 @@ def refresh_papers(paper_ids: Iterable[int]) -> None:
     for chunk in _chunks(ids):
         papers = list(Paper.objects.filter(id__in=chunk, merged_into__isnull=True))
         entries: dict[int, list[tuple[str, str, int | None]]] = defaultdict(list)
-        for paper_id, title, abstract, venue_id in SourceEntry.objects.filter(
+        entries_keys: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for paper_id, title, abstract, venue_id, tkey, akey in SourceEntry.objects.filter(
             paper_id__in=chunk
-        ).values_list("paper_id", "title", "abstract", "venue_id"):
+        ).values_list("paper_id", "title", "abstract", "venue_id", "title_key", "abstract_key"):
             entries[paper_id].append((title, abstract, venue_id))
+            entries_keys[paper_id].update(
+                [(PaperKey.Kind.TITLE, tkey), (PaperKey.Kind.ABSTRACT, akey)]
+            )
         changed = []
         for paper in papers:
             rows = entries.get(paper.id, [])
@@ -780,6 +889,7 @@ def refresh_papers(paper_ids: Iterable[int]) -> None:
             if (paper.title, paper.abstract) != before:
                 changed.append(paper)
         save_paper_display(changed)
+        _rebuild_keys(papers, entries_keys)
         wanted = {(pid, vid) for pid, rows in entries.items() for _, _, vid in rows if vid}
         present = {
             (paper_id, venue_id): appearance_id

@@ -168,6 +168,30 @@ class Paper(models.Model):
         return self.merged_into_id is not None
 
 
+class PaperKey(models.Model):
+    """A normalized title or abstract a paper answers to: the importer's matching index.
+
+    One row per key and paper, however many pages repeat it, so matching an
+    entry costs the same for a paper on two pages and one on two thousand.
+    """
+
+    class Kind(models.TextChoices):
+        TITLE = "t", "title"
+        ABSTRACT = "a", "abstract"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="match_keys")
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    key = models.CharField(max_length=1000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "paper"], name="paper_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.key}"
+
+
 class PaperSlugAlias(models.Model):
     """A slug a paper answered to before (say, before it gained a title)."""
 

@@ -33,8 +33,9 @@ def fold(text: str) -> str:
     anyascii transliterates letters that Unicode does not decompose (Ł, ø, ß),
     which a plain NFKD-and-drop-marks fold would keep or lose.
     """
-    ascii_text = anyascii(unicodedata.normalize("NFKC", text)).lower()
-    return _NON_ALNUM.sub(" ", ascii_text).strip()
+    if not text.isascii():  # anyascii walks the text in Python: only when needed
+        text = anyascii(unicodedata.normalize("NFKC", text))
+    return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 
 def title_key(title: str) -> str:
@@ -75,11 +76,14 @@ def short_digest(text: str, length: int = 6) -> str:
 
 
 def _case_penalty(text: str) -> int:
-    """0 for mixed case ('GPT-4 Technical Report'), 1 for all lower or all upper."""
-    letters = [c for c in text if c.isalpha()]
-    if letters and (all(c.islower() for c in letters) or all(c.isupper() for c in letters)):
-        return 1
-    return 0
+    """0 for mixed case ('GPT-4 Technical Report'), 1 for all lower or all upper.
+
+    Text without cased letters (digits, CJK) counts as mixed: nothing to prefer.
+    """
+    lower, upper = text.lower(), text.upper()
+    if lower == upper:
+        return 0
+    return 1 if text in (lower, upper) else 0
 
 
 def display_rank(text: str) -> tuple[int, str]:
@@ -94,5 +98,7 @@ def display_rank(text: str) -> tuple[int, str]:
 
 def choose_display(variants: Iterable[str]) -> str:
     """The spelling shown among several of the same thing ("" when there are none)."""
-    candidates = [v for v in variants if v]
+    candidates = {v for v in variants if v}
+    if len(candidates) == 1:
+        return candidates.pop()
     return min(candidates, key=display_rank) if candidates else ""

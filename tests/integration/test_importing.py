@@ -3,7 +3,7 @@
 import shutil
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from catalog import importing
 from catalog.importing import FileStatus, find_page_files, import_pages
@@ -386,3 +386,15 @@ def test_import_entry_of_merged_paper_lands_on_the_survivor(tmp_path):
 
     assert SourceEntry.objects.get(page__source="c.txt").paper_id == survivor.id
     assert Paper.objects.filter(merged_into__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_import_with_worker_processes_gives_the_same_catalogue(sample_page_files):
+    with transaction.atomic():
+        import_pages(sample_page_files, workers=1, batch_pages=2)
+        serial = export_text()
+        transaction.set_rollback(True)
+
+    import_pages(sample_page_files, workers=2, batch_pages=2)
+
+    assert export_text() == serial

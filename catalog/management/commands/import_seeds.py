@@ -32,6 +32,7 @@ class Command(BaseCommand):
         files, missing = find_page_files(paths)
         if not files and not missing:
             raise CommandError(f"no page files under {', '.join(map(str, paths))}")
+        tqdm.monitor_interval = 0  # no monitor thread: the importer forks its readers
         show_bar = not no_progress and verbosity > 0 and len(files) >= PROGRESS_MIN_FILES
         with tqdm(
             total=len(files), unit="file", disable=not show_bar, file=sys.stderr, leave=False
