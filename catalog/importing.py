@@ -38,6 +38,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from .bulk import insert_objects, insert_rows, insert_rows_returning_ids, update_rows
 from .models import (
     Appearance,
     Author,
@@ -64,6 +65,31 @@ from .slugs import (
 )
 
 DEFAULT_BATCH_PAGES = 250
+_PAPER_FIELDS = [
+    "title",
+    "abstract",
+    "title_key",
+    "abstract_key",
+    "slug",
+    "title_curated",
+    "abstract_curated",
+    "merged_into",
+    "created_at",
+    "updated_at",
+]
+_ENTRY_FIELDS = [
+    "page",
+    "position",
+    "line",
+    "title",
+    "venue_name",
+    "abstract",
+    "title_key",
+    "abstract_key",
+    "venue",
+    "paper",
+    "authorship",
+]
 PARALLEL_MIN_FILES = 500  # below this, starting worker processes costs more than it saves
 _POSITION_OFFSET = 1_000_000_000
 
@@ -73,6 +99,7 @@ KIND_CHANGED = (
 )
 TOO_LARGE = "the file is {size:,} bytes, over the {limit:,}-byte limit"
 UNREADABLE = "cannot read the file: {reason}"
+CHANGED_DURING_IMPORT = "the page changed in the catalogue while this import ran; import again"
 DATABASE_REFUSED = "the database refused the page: {reason}"
 
 
@@ -110,14 +137,15 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class PageFile:
-    path: Path
-    content_hash: str
-    text: str
-    page: ParsedPage
+    """A page file read from disk; ``page`` is None when it matched the stored hash
+    (an unchanged page is not parsed again)."""
 
-    @property
-    def source(self) -> str:
-        return self.page.source
+    path: Path
+    source: str
+    content_hash: str
+    text: str = ""
+    page: ParsedPage | None = None
+    keys: tuple[tuple[str, str, str], ...] = ()  # (title, abstract, venue) key of each entry
 
 
 # --- reading -----------------------------------------------------------------
@@ -144,8 +172,12 @@ def find_page_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[FileR
     return files, missing
 
 
-def read_page_file(path: Path, *, max_bytes: int) -> PageFile:
-    """Read and parse one file; raises PageFormatError naming the file."""
+def read_page_file(path: Path, *, max_bytes: int, known_hash: str | None = None) -> PageFile:
+    """Read and parse one file; raises PageFormatError naming the file.
+
+    A file whose SHA-256 equals ``known_hash`` (what the catalogue holds for its
+    source) is returned unparsed.
+    """
     source = path.name
     try:
         size = path.stat().st_size
@@ -154,9 +186,15 @@ def read_page_file(path: Path, *, max_bytes: int) -> PageFile:
         data = path.read_bytes()
     except OSError as exc:
         raise PageFormatError(source, None, UNREADABLE.format(reason=exc.strerror)) from exc
+    content_hash = hashlib.sha256(data).hexdigest()
+    if content_hash == known_hash:
+        return PageFile(path, source, content_hash)
     page = parse_page(data, source)
     text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    return PageFile(path, hashlib.sha256(data).hexdigest(), text, page)
+    keys = tuple(
+        (title_key(e.title), abstract_key(e.abstract), venue_key(e.venue)) for e in page.entries
+    )
+    return PageFile(path, source, content_hash, text, page, keys)
 
 
 # --- the import --------------------------------------------------------------
@@ -173,8 +211,9 @@ def import_pages(
     """Import page files; returns one result per file, sorted by source name.
 
     Files are read and parsed a batch ahead of the writes, in ``workers``
-    processes (default: one per core, for large imports), so parsing overlaps
-    the database work and memory holds two batches, not the whole corpus.
+    reader processes (default for large imports: one per core but the writer's;
+    0 reads in this process), so parsing overlaps the database work and memory
+    holds two batches, not the whole corpus.
     """
     limit = settings.IMPORT_MAX_FILE_BYTES if max_bytes is None else max_bytes
     progress = on_progress or (lambda done: None)
@@ -184,18 +223,23 @@ def import_pages(
     sources = sorted(by_source)
     batches = [sources[i : i + batch_pages] for i in range(0, len(sources), batch_pages)]
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(files) >= PARALLEL_MIN_FILES else 1
+        # The writer needs a core of its own: readers get the others.
+        workers = min((os.cpu_count() or 1) - 1, 4) if len(files) >= PARALLEL_MIN_FILES else 0
 
     results: list[FileResult] = []
-    with _Reader(workers, limit) as reader:
-        pending = (
-            reader.read([p for source in batches[0] for p in by_source[source]]) if batches else []
+
+    def read_batch(sources: list[str]) -> Iterable[PageFile | FileResult]:
+        known = dict(
+            SourcePage.objects.filter(source__in=sources).values_list("source", "content_hash")
         )
+        return reader.read([(p, known.get(s)) for s in sources for p in by_source[s]])
+
+    with _Reader(workers, limit) as reader:
+        pending = read_batch(batches[0]) if batches else []
         for number in range(len(batches)):
             read = list(pending)
             if number + 1 < len(batches):
-                following = batches[number + 1]
-                pending = reader.read([p for source in following for p in by_source[source]])
+                pending = read_batch(batches[number + 1])
             pages, rejected = _check_sources(read)
             results.extend(rejected)
             results.extend(_import_batch_safely(pages))
@@ -211,7 +255,7 @@ class _Reader:
         self.max_bytes = max_bytes
         self.pool = (
             ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-            if workers > 1
+            if workers > 0
             else None
         )
 
@@ -222,16 +266,18 @@ class _Reader:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def read(self, paths: list[Path]) -> Iterable[PageFile | FileResult]:
+    def read(self, files: list[tuple[Path, str | None]]) -> Iterable[PageFile | FileResult]:
+        """Read (path, stored hash or None) pairs, in order."""
         reader = partial(_read_or_reject, max_bytes=self.max_bytes)
         if self.pool is None:
-            return [reader(path) for path in paths]
-        return self.pool.map(reader, paths, chunksize=16)
+            return [reader(file) for file in files]
+        return self.pool.map(reader, files, chunksize=16)
 
 
-def _read_or_reject(path: Path, *, max_bytes: int) -> PageFile | FileResult:
+def _read_or_reject(file: tuple[Path, str | None], *, max_bytes: int) -> PageFile | FileResult:
+    path, known_hash = file
     try:
-        return read_page_file(path, max_bytes=max_bytes)
+        return read_page_file(path, max_bytes=max_bytes, known_hash=known_hash)
     except PageFormatError as exc:
         return FileResult(exc.source, str(path), FileStatus.REJECTED, str(exc))
 
@@ -334,12 +380,21 @@ class _Batch:
         changed: list[tuple[PageFile, SourcePage]] = []
         for page_file in self.files:
             old = existing.get(page_file.source)
+            if old is not None and old.content_hash == page_file.content_hash:
+                results.append(
+                    FileResult(page_file.source, str(page_file.path), FileStatus.UNCHANGED)
+                )
+                continue
+            if page_file.page is None:  # matched the stored hash when read; another import since
+                reason = f"{page_file.source}: " + CHANGED_DURING_IMPORT
+                results.append(
+                    FileResult(page_file.source, str(page_file.path), FileStatus.REJECTED, reason)
+                )
+                continue
             warnings = page_file.page.warnings
             if old is None:
                 new_files.append(page_file)
                 status = FileStatus.NEW
-            elif old.content_hash == page_file.content_hash:
-                status = FileStatus.UNCHANGED
             elif old.kind != page_file.page.kind:
                 reason = f"{page_file.source}: " + KIND_CHANGED.format(
                     old=old.kind, new=page_file.page.kind
@@ -358,7 +413,7 @@ class _Batch:
         if not new_files and not changed:
             return results
 
-        plans = {pf.source: self._plan_entries(pf.page) for pf in new_files}
+        plans = {pf.source: self._plan_entries(pf) for pf in new_files}
         kept: dict[str, list[SourceEntry]] = {}
         for page_file, page in changed:
             plans[page_file.source], kept[page_file.source] = self._diff_entries(page_file, page)
@@ -386,16 +441,12 @@ class _Batch:
     # -- planning --
 
     @staticmethod
-    def _plan_entries(page: ParsedPage, first_position: int = 1) -> list[_EntryPlan]:
+    def _plan_entries(page_file: PageFile) -> list[_EntryPlan]:
         return [
-            _EntryPlan(
-                parsed=entry,
-                position=first_position + index,
-                tkey=title_key(entry.title),
-                akey=abstract_key(entry.abstract),
-                vkey=venue_key(entry.venue),
+            _EntryPlan(parsed=entry, position=position, tkey=tkey, akey=akey, vkey=vkey)
+            for position, (entry, (tkey, akey, vkey)) in enumerate(
+                zip(page_file.page.entries, page_file.keys, strict=True), start=1
             )
-            for index, entry in enumerate(page.entries)
         ]
 
     def _diff_entries(
@@ -412,7 +463,7 @@ class _Batch:
             old_by_signature[signature].append(entry)
         plans: list[_EntryPlan] = []
         kept: list[SourceEntry] = []
-        for plan in self._plan_entries(page_file.page):
+        for plan in self._plan_entries(page_file):
             matches = old_by_signature.get((plan.tkey, plan.akey, plan.vkey))
             if matches:
                 entry = matches.pop(0)
@@ -584,7 +635,10 @@ class _Batch:
     def _write_papers(self) -> None:
         new = [p for p in self.new_papers if id(p) not in self.folded]
         allocate_slugs(Paper, [(p, _paper_slug_candidates(p)) for p in new])
-        Paper.objects.bulk_create(new)
+        now = timezone.now()
+        for paper in new:
+            paper.created_at = paper.updated_at = now
+        insert_objects(new, _PAPER_FIELDS)
         save_paper_display(p for p in self.changed_papers.values() if id(p) not in self.folded)
 
     def _apply_saved_folds(self) -> None:
@@ -691,35 +745,32 @@ class _Batch:
             p.author_id for p in pages.values() if p.author_id and p.pk in self.old_page_ids
         }
         authorships = self._authorships(pages, plans, preexisting)
-        entries: list[SourceEntry] = []
+        rows: list[tuple] = []
         appearances: set[tuple[int, int]] = set()
         for source, page_plans in plans.items():
             page = pages[source]
             for plan in page_plans:
-                entry = plan.parsed
-                entries.append(
-                    SourceEntry(
-                        page=page,
-                        position=plan.position,
-                        line=entry.line,
-                        title=entry.title,
-                        venue_name=entry.venue,
-                        abstract=entry.abstract,
-                        title_key=plan.tkey,
-                        abstract_key=plan.akey,
-                        venue=plan.venue,
-                        paper=plan.paper,
-                        authorship=authorships.get((plan.paper.pk, page.author_id)),
+                entry, paper_id = plan.parsed, plan.paper.pk
+                venue_id = plan.venue.pk if plan.venue is not None else None
+                rows.append(
+                    (
+                        page.pk,
+                        plan.position,
+                        entry.line,
+                        entry.title,
+                        entry.venue,
+                        entry.abstract,
+                        plan.tkey,
+                        plan.akey,
+                        venue_id,
+                        paper_id,
+                        authorships.get((paper_id, page.author_id)),
                     )
                 )
-                if plan.venue is not None:
-                    appearances.add((plan.paper.pk, plan.venue.pk))
-        SourceEntry.objects.bulk_create(entries, batch_size=2000)
-        Appearance.objects.bulk_create(
-            [Appearance(paper_id=p, venue_id=v) for p, v in sorted(appearances)],
-            ignore_conflicts=True,
-            batch_size=2000,
-        )
+                if venue_id is not None:
+                    appearances.add((paper_id, venue_id))
+        insert_rows(SourceEntry, _ENTRY_FIELDS, rows)
+        insert_rows(Appearance, ["paper", "venue"], sorted(appearances), ignore_conflicts=True)
 
     def _write_keys(self, plans: dict[str, list[_EntryPlan]]) -> None:
         wanted = {
@@ -729,13 +780,11 @@ class _Batch:
             for kind, key in ((PaperKey.Kind.TITLE, plan.tkey), (PaperKey.Kind.ABSTRACT, plan.akey))
             if key
         }
-        PaperKey.objects.bulk_create(
-            [
-                PaperKey(paper_id=p, kind=k, key=key)
-                for p, k, key in sorted(wanted - self.known_keys)
-            ],
+        insert_rows(
+            PaperKey,
+            ["paper", "kind", "key"],
+            sorted(wanted - self.known_keys),
             ignore_conflicts=True,
-            batch_size=2000,
         )
 
     @staticmethod
@@ -743,29 +792,35 @@ class _Batch:
         pages: dict[str, SourcePage],
         plans: dict[str, list[_EntryPlan]],
         preexisting_authors: set[int],
-    ) -> dict[tuple[int, int], Authorship]:
+    ) -> dict[tuple[int, int], int]:
+        """Authorship ids by (paper id, author id), created where missing."""
         wanted: set[tuple[int, int]] = {
             (plan.paper.pk, page.author_id)
             for source, page_plans in plans.items()
             if (page := pages[source]).author_id
             for plan in page_plans
         }
-        found: dict[tuple[int, int], Authorship] = {}
+        found: dict[tuple[int, int], int] = {}
         # Authors created in this batch have no authorships yet: look up only the others.
         authors = {a for _, a in wanted} & preexisting_authors
         papers = {paper_id for paper_id, a in wanted if a in authors}
         for author_chunk in _chunks(authors, 500):
             for paper_chunk in _chunks(papers):
-                for authorship in Authorship.objects.filter(
+                for paper_id, author_id, authorship_id in Authorship.objects.filter(
                     author_id__in=author_chunk, paper_id__in=paper_chunk
-                ):
-                    found[(authorship.paper_id, authorship.author_id)] = authorship
-        new = [
-            Authorship(paper_id=paper_id, author_id=author_id, decided_by=DecidedBy.IMPORT)
-            for paper_id, author_id in sorted(wanted - found.keys())
-        ]
-        Authorship.objects.bulk_create(new, batch_size=2000)
-        found.update(((a.paper_id, a.author_id), a) for a in new)
+                ).values_list("paper_id", "author_id", "id"):
+                    found[(paper_id, author_id)] = authorship_id
+        missing = sorted(wanted - found.keys())
+        now = timezone.now()
+        ids = insert_rows_returning_ids(
+            Authorship,
+            ["paper", "author", "decided_by", "curated", "created_at"],
+            [
+                (paper_id, author_id, DecidedBy.IMPORT, False, now)
+                for paper_id, author_id in missing
+            ],
+        )
+        found.update(zip(missing, ids, strict=True))
         return found
 
     def _recheck(self) -> None:
@@ -834,11 +889,10 @@ def save_paper_display(papers: Iterable[Paper]) -> None:
     PaperSlugAlias.objects.bulk_create(
         [PaperSlugAlias(paper=p, slug=old_slugs[id(p)]) for p, _ in reslug if old_slugs[id(p)]]
     )
+    fields = ["title", "title_key", "abstract", "abstract_key", "slug", "updated_at"]
     for paper in papers:
         paper.updated_at = now
-    Paper.objects.bulk_update(
-        papers, ["title", "title_key", "abstract", "abstract_key", "slug", "updated_at"]
-    )
+    update_rows(Paper, fields, [[getattr(p, f) for f in fields] + [p.pk] for p in papers])
 
 
 def _rebuild_keys(papers: list[Paper], entry_keys: dict[int, set[tuple[str, str]]]) -> None:

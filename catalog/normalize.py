@@ -18,13 +18,16 @@ from collections.abc import Iterable
 
 from anyascii import anyascii
 
-_WHITESPACE = re.compile(r"\s+")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Every ASCII character that is not a lower-case letter or digit becomes a space.
+_TO_SPACE = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isdigit() or "a" <= chr(c) <= "z")}
+)
 
 
 def clean_text(text: str) -> str:
     """NFC form, every run of white space (NO-BREAK SPACE included) as one space."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def fold(text: str) -> str:
@@ -33,9 +36,9 @@ def fold(text: str) -> str:
     anyascii transliterates letters that Unicode does not decompose (Ł, ø, ß),
     which a plain NFKD-and-drop-marks fold would keep or lose.
     """
-    if not text.isascii():  # anyascii walks the text in Python: only when needed
-        text = anyascii(unicodedata.normalize("NFKC", text))
-    return _NON_ALNUM.sub(" ", text.lower()).strip()
+    if not text.isascii():  # anyascii walks characters in Python: only the non-ASCII runs
+        text = _NON_ASCII.sub(lambda m: anyascii(m.group()), unicodedata.normalize("NFKC", text))
+    return " ".join(text.lower().translate(_TO_SPACE).split())
 
 
 def title_key(title: str) -> str:

@@ -391,7 +391,7 @@ def test_import_entry_of_merged_paper_lands_on_the_survivor(tmp_path):
 @pytest.mark.django_db
 def test_import_with_worker_processes_gives_the_same_catalogue(sample_page_files):
     with transaction.atomic():
-        import_pages(sample_page_files, workers=1, batch_pages=2)
+        import_pages(sample_page_files, workers=0, batch_pages=2)
         serial = export_text()
         transaction.set_rollback(True)
 
