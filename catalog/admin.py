@@ -172,7 +172,7 @@ class PaperAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = [
         MergedFilter,
         HasTitleFilter,
-        ("appearances__venue", admin.RelatedOnlyFieldListFilter),
+        ("appearances__venue", admin.RelatedFieldListFilter),
     ]
     search_fields = ["title", "abstract", "slug"]
     search_help_text = "Words of the title or abstract, or the slug."
@@ -246,7 +246,7 @@ class SourcePageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class SourceEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["page", "position", "line", "title", "venue_name", "paper"]
     list_select_related = ["page", "paper"]
-    list_filter = [("venue", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("venue", admin.RelatedFieldListFilter)]
     search_fields = ["title", "page__source"]
     raw_id_fields = ["page", "paper", "venue", "authorship"]
 
@@ -276,7 +276,7 @@ class AuthorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class AppearanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["paper", "venue"]
     list_select_related = ["paper", "venue"]
-    list_filter = [("venue", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("venue", admin.RelatedFieldListFilter)]
     raw_id_fields = ["paper", "venue"]
 
 

@@ -53,7 +53,7 @@ from .models import (
     Venue,
 )
 from .names import parse_name
-from .normalize import abstract_key, choose_display, fold, title_key, venue_key
+from .normalize import abstract_key, choose_display, digest, fold, title_key, venue_key
 from .parsing import PageFormatError, ParsedEntry, ParsedPage, parse_page
 from .slugs import (
     allocate_slugs,
@@ -64,7 +64,7 @@ from .slugs import (
     venue_slug_base,
 )
 
-DEFAULT_BATCH_PAGES = 250
+DEFAULT_BATCH_PAGES = 1000
 _PAPER_FIELDS = [
     "title",
     "abstract",
@@ -343,6 +343,11 @@ class _EntryPlan:
     paper: Paper | None = None
     venue: Venue | None = None
 
+    @property
+    def tdig(self) -> str:
+        """The title key as PaperKey stores it."""
+        return digest(self.tkey)
+
 
 class _Batch:
     """One batch of pages, written in one transaction. State lives for the batch only."""
@@ -487,7 +492,7 @@ class _Batch:
     def _load_index(self, plans: list[_EntryPlan]) -> None:
         """Load the papers that the batch's keys can match, with every key they answer to."""
         rows: list[tuple[int, str, str]] = []
-        for kind, attribute in ((PaperKey.Kind.ABSTRACT, "akey"), (PaperKey.Kind.TITLE, "tkey")):
+        for kind, attribute in ((PaperKey.Kind.ABSTRACT, "akey"), (PaperKey.Kind.TITLE, "tdig")):
             keys = {getattr(plan, attribute) for plan in plans} - {""}
             for chunk in _chunks(keys):
                 rows.extend(
@@ -529,11 +534,12 @@ class _Batch:
             live[paper_id] = target
         return live
 
-    def _register(self, paper: Paper, tkey: str, akey: str) -> None:
+    def _register(self, paper: Paper, tdig: str, akey: str) -> None:
+        """Index a paper under a title digest and/or an abstract key."""
         if akey:
             self.by_abstract.setdefault(akey, paper)
-        if tkey:
-            self.by_title[tkey][id(paper)] = paper
+        if tdig:
+            self.by_title[tdig][id(paper)] = paper
 
     # -- resolution --
 
@@ -542,8 +548,8 @@ class _Batch:
             paper = self.folded[id(paper)]
         return paper
 
-    def _title_papers(self, tkey: str) -> list[Paper]:
-        papers = {id(p): p for p in map(self._live, self.by_title.get(tkey, {}).values())}
+    def _title_papers(self, tdig: str) -> list[Paper]:
+        papers = {id(p): p for p in map(self._live, self.by_title.get(tdig, {}).values())}
         return list(papers.values())
 
     def _resolve(self, plan: _EntryPlan) -> None:
@@ -553,7 +559,7 @@ class _Batch:
             paper = self._live(paper)
         elif plan.tkey:
             candidates = [
-                p for p in self._title_papers(plan.tkey) if not plan.akey or not p.abstract_key
+                p for p in self._title_papers(plan.tdig) if not plan.akey or not p.abstract_key
             ]
             if len(candidates) == 1:
                 paper = candidates[0]
@@ -567,21 +573,21 @@ class _Batch:
             self.new_papers.append(paper)
         else:
             self._absorb(paper, entry.title, entry.abstract)
-        self._register(paper, plan.tkey, plan.akey)
+        self._register(paper, plan.tdig, plan.akey)
         if plan.akey and plan.tkey:
-            self._fold_title_only(paper, plan.tkey)
+            self._fold_title_only(paper, plan.tdig)
         plan.paper = paper
         if plan.vkey:
             plan.venue = self._venue(entry.venue, plan.vkey)
 
-    def _fold_title_only(self, paper: Paper, tkey: str) -> None:
+    def _fold_title_only(self, paper: Paper, tdig: str) -> None:
         """An entry with title T and abstract A proves that a title-only paper of T is
         A's paper, as long as A's paper is the only one with an abstract under T.
 
         Without this, 'T without abstract' then 'A without title' then 'T with A'
         would leave two papers where the reverse order leaves one.
         """
-        others = [p for p in self._title_papers(tkey) if p is not paper]
+        others = [p for p in self._title_papers(tdig) if p is not paper]
         if any(p.abstract_key for p in others):
             return  # two papers with an abstract share the title: not certain
         for other in others:
@@ -777,7 +783,7 @@ class _Batch:
             (plan.paper.pk, kind, key)
             for page_plans in plans.values()
             for plan in page_plans
-            for kind, key in ((PaperKey.Kind.TITLE, plan.tkey), (PaperKey.Kind.ABSTRACT, plan.akey))
+            for kind, key in ((PaperKey.Kind.TITLE, plan.tdig), (PaperKey.Kind.ABSTRACT, plan.akey))
             if key
         }
         insert_rows(
@@ -901,7 +907,7 @@ def _rebuild_keys(papers: list[Paper], entry_keys: dict[int, set[tuple[str, str]
     rows = set()
     for paper in papers:
         keys = entry_keys.get(paper.id, set()) | {
-            (PaperKey.Kind.TITLE, paper.title_key),
+            (PaperKey.Kind.TITLE, digest(paper.title_key)),
             (PaperKey.Kind.ABSTRACT, paper.abstract_key),
         }
         rows.update((paper.id, kind, key) for kind, key in keys if key)
@@ -926,7 +932,7 @@ def refresh_papers(paper_ids: Iterable[int]) -> None:
         ).values_list("paper_id", "title", "abstract", "venue_id", "title_key", "abstract_key"):
             entries[paper_id].append((title, abstract, venue_id))
             entries_keys[paper_id].update(
-                [(PaperKey.Kind.TITLE, tkey), (PaperKey.Kind.ABSTRACT, akey)]
+                [(PaperKey.Kind.TITLE, digest(tkey)), (PaperKey.Kind.ABSTRACT, akey)]
             )
         changed = []
         for paper in papers:

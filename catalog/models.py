@@ -128,7 +128,7 @@ class Paper(models.Model):
     title = models.CharField(max_length=1000, blank=True, help_text="Blank when abstract-only.")
     abstract = models.TextField(blank=True)
     title_key = models.CharField(max_length=1000, blank=True, db_index=True)
-    abstract_key = models.CharField(max_length=32, blank=True, db_index=True)
+    abstract_key = models.CharField(max_length=32, blank=True)
     slug = models.SlugField(max_length=120, unique=True)
     title_curated = models.BooleanField(
         default=False, help_text="A curator chose the title: imports never change it."
@@ -181,7 +181,7 @@ class PaperKey(models.Model):
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="match_keys")
     kind = models.CharField(max_length=1, choices=Kind.choices)
-    key = models.CharField(max_length=1000)
+    key = models.CharField(max_length=32, help_text="Digest of the folded title or abstract.")
 
     class Meta:
         constraints = [
@@ -287,14 +287,18 @@ class Authorship(models.Model):
 class SourceEntry(models.Model):
     """One entry of a page, in page order, as written: the provenance of everything."""
 
-    page = models.ForeignKey(SourcePage, on_delete=models.CASCADE, related_name="entries")
+    # No index of its own: the (page, position) unique index starts with it.
+    page = models.ForeignKey(
+        SourcePage, on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
     position = models.PositiveIntegerField(help_text="1-based order on the page.")
     line = models.PositiveIntegerField(help_text="Line of the entry in the page file.")
     title = models.CharField(max_length=1000, blank=True)
     venue_name = models.CharField(max_length=300, blank=True)
     abstract = models.TextField(blank=True)
-    title_key = models.CharField(max_length=1000, blank=True, db_index=True)
-    abstract_key = models.CharField(max_length=32, blank=True, db_index=True)
+    # Matching goes through PaperKey; these record what the entry said, unindexed.
+    title_key = models.CharField(max_length=1000, blank=True)
+    abstract_key = models.CharField(max_length=32, blank=True)
     venue = models.ForeignKey(
         Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )

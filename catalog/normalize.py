@@ -56,10 +56,12 @@ def abstract_key(abstract: str) -> str:
     Abstracts run to thousands of characters; a 128-bit digest indexes cheaply
     and two different folded abstracts never share one in practice.
     """
-    folded = fold(abstract)
-    if not folded:
-        return ""
-    return hashlib.blake2b(folded.encode(), digest_size=16).hexdigest()
+    return digest(fold(abstract))
+
+
+def digest(key: str) -> str:
+    """A 128-bit hex digest of a key ("" for ""): small, fixed-size index entries."""
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest() if key else ""
 
 
 def slug_base(text: str, max_length: int = 80) -> str:

@@ -97,6 +97,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": (
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
             "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=5000;"
+            # 64 MiB of page cache (default 2 MiB): index pages stay in memory.
+            "PRAGMA cache_size=-65536;PRAGMA temp_store=MEMORY;"
+            # Checkpoint the WAL every ~40 MiB rather than every 4 MiB: fewer fsyncs.
+            "PRAGMA wal_autocheckpoint=10000;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
