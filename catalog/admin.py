@@ -40,49 +40,50 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
         return self.fields
 
 
-class MergedFilter(admin.SimpleListFilter):
+class YesNoFilter(admin.SimpleListFilter):
+    """A two-way filter: rows matching ``condition``, or the others."""
+
+    condition: Q
+    yes_label = "yes"
+    no_label = "no"
+
+    def lookups(self, request, model_admin):
+        return [("yes", self.yes_label), ("no", self.no_label)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(self.condition)
+        if self.value() == "no":
+            return queryset.exclude(self.condition)
+        return queryset
+
+
+class MergedFilter(YesNoFilter):
     title = "merged"
     parameter_name = "merged"
-
-    def lookups(self, request, model_admin):
-        return [("no", "live records"), ("yes", "merged (tombstones)")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(merged_into__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(merged_into__isnull=True)
-        return queryset
+    condition = Q(merged_into__isnull=False)
+    yes_label, no_label = "merged (tombstones)", "live records"
 
 
-class HasTitleFilter(admin.SimpleListFilter):
+class HasTitleFilter(YesNoFilter):
     title = "title"
     parameter_name = "has_title"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "titled"), ("no", "abstract only")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(title="")
-        if self.value() == "no":
-            return queryset.filter(title="")
-        return queryset
+    condition = ~Q(title="")
+    yes_label, no_label = "titled", "abstract only"
 
 
-class HasOrcidFilter(admin.SimpleListFilter):
+class HasOrcidFilter(YesNoFilter):
     title = "ORCID"
     parameter_name = "has_orcid"
+    condition = ~Q(orcid="")
+    yes_label, no_label = "known", "unknown"
 
-    def lookups(self, request, model_admin):
-        return [("yes", "known"), ("no", "unknown")]
 
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(orcid="")
-        if self.value() == "no":
-            return queryset.filter(orcid="")
-        return queryset
+class AssignedFilter(YesNoFilter):
+    title = "assignment"
+    parameter_name = "assigned"
+    condition = Q(author__isnull=False)
+    yes_label, no_label = "assigned to an author", "waiting for a curator"
 
 
 class AuthorNameInline(ReadOnlyInline):
@@ -214,21 +215,6 @@ class EntryOfPageInline(ReadOnlyInline):
             .get_queryset(request)
             .select_related("paper", "authorship__author", "authorship__paper")
         )
-
-
-class AssignedFilter(admin.SimpleListFilter):
-    title = "assignment"
-    parameter_name = "assigned"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "assigned to an author"), ("no", "waiting for a curator")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(author__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(author__isnull=True)
-        return queryset
 
 
 @admin.register(models.SourcePage)

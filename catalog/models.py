@@ -36,7 +36,35 @@ class DecidedBy(models.TextChoices):
     CURATOR = "curator", "curator"
 
 
-class Author(models.Model):
+class MergeableRecord(models.Model):
+    """A record curators can merge: the merged one stays as a tombstone that redirects."""
+
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        help_text="Set when this record was merged: it is a tombstone that redirects.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("pk")),
+                name="%(class)s_not_merged_into_itself",
+            ),
+        ]
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+
+class Author(MergeableRecord):
     display_name = models.CharField(max_length=300)
     family_name = models.CharField(max_length=200, blank=True)
     given_name = models.CharField(max_length=200, blank=True)
@@ -44,26 +72,13 @@ class Author(models.Model):
     sort_key = models.CharField(max_length=400, db_index=True)
     slug = models.SlugField(max_length=120, unique=True)
     orcid = models.CharField("ORCID", max_length=19, blank=True, validators=[validate_orcid])
-    merged_into = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="merged_from",
-        help_text="Set when this author was merged: the record is a tombstone that redirects.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(MergeableRecord.Meta):
         ordering = ["sort_key", "slug"]
         constraints = [
+            *MergeableRecord.Meta.constraints,
             models.UniqueConstraint(
                 fields=["orcid"], condition=~Q(orcid=""), name="author_orcid_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("pk")),
-                name="author_not_merged_into_itself",
             ),
         ]
 
@@ -73,10 +88,6 @@ class Author(models.Model):
     @property
     def inverted_name(self) -> str:
         return ", ".join(p for p in (self.family_name, self.given_name) if p)
-
-    @property
-    def is_merged(self) -> bool:
-        return self.merged_into_id is not None
 
 
 class AuthorName(models.Model):
@@ -124,7 +135,7 @@ class Venue(models.Model):
         return self.name
 
 
-class Paper(models.Model):
+class Paper(MergeableRecord):
     title = models.CharField(max_length=1000, blank=True, help_text="Blank when abstract-only.")
     abstract = models.TextField(blank=True)
     title_key = models.CharField(max_length=1000, blank=True, db_index=True)
@@ -136,25 +147,9 @@ class Paper(models.Model):
     abstract_curated = models.BooleanField(
         default=False, help_text="A curator chose the abstract: imports never change it."
     )
-    merged_into = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="merged_from",
-        help_text="Set when this paper was merged: the record is a tombstone that redirects.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(MergeableRecord.Meta):
         ordering = ["title_key", "slug"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("pk")),
-                name="paper_not_merged_into_itself",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.title or f"[abstract only] {self.abstract[:60]}"
@@ -162,10 +157,6 @@ class Paper(models.Model):
     @property
     def is_abstract_only(self) -> bool:
         return not self.title
-
-    @property
-    def is_merged(self) -> bool:
-        return self.merged_into_id is not None
 
 
 class PaperKey(models.Model):
