@@ -1,12 +1,31 @@
-"""Reads of the catalogue, shared by pages, API, admin and commands."""
+"""Reads of the catalogue, shared by pages, API, admin and commands.
+
+Each function returns a queryset (or plain values) with the joins and prefetches
+its readers need, so a page costs the same number of queries for an author with
+one paper as for one with two thousand.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 
-from .models import Author, Authorship, Paper, SourcePage, Venue
+from .models import (
+    Appearance,
+    Author,
+    AuthorName,
+    Authorship,
+    AuthorSlugAlias,
+    MergeableRecord,
+    Paper,
+    PaperSlugAlias,
+    SourceEntry,
+    SourcePage,
+    Venue,
+)
+from .normalize import fold
 
 
 @dataclass(frozen=True)
@@ -50,4 +69,193 @@ def catalogue_figures() -> CatalogueFigures:
         authorships=Authorship.objects.count(),
         pages=pages["total"],
         unassigned_pages=pages["unassigned"],
+    )
+
+
+# --- slugs, aliases and tombstones ----------------------------------------------
+
+
+def _follow(record: MergeableRecord) -> MergeableRecord:
+    """The live record a tombstone redirects to (chains followed: A -> B -> C gives C)."""
+    seen = {record.pk}
+    while record.merged_into_id is not None:
+        record = type(record).objects.get(pk=record.merged_into_id)
+        if record.pk in seen:  # a cycle would be a bug elsewhere: stop rather than spin
+            break
+        seen.add(record.pk)
+    return record
+
+
+def author_by_slug(slug: str) -> Author:
+    """The live author a slug names: its own, an old alias, or a merged author's.
+
+    Raises Http404 for a slug no author ever had. Callers compare ``.slug`` with
+    what was asked and redirect (301) when they differ.
+    """
+    author = Author.objects.filter(slug=slug).first()
+    if author is None:
+        alias = AuthorSlugAlias.objects.select_related("author").filter(slug=slug).first()
+        if alias is None:
+            raise Http404("No author has this address.")
+        author = alias.author
+    return _follow(author)
+
+
+def paper_by_slug(slug: str) -> Paper:
+    """The live paper a slug names (see :func:`author_by_slug`)."""
+    paper = Paper.objects.filter(slug=slug).first()
+    if paper is None:
+        alias = PaperSlugAlias.objects.select_related("paper").filter(slug=slug).first()
+        if alias is None:
+            raise Http404("No paper has this address.")
+        paper = alias.paper
+    return _follow(paper)
+
+
+# --- authors ---------------------------------------------------------------------
+
+
+def _paper_count() -> Subquery:
+    return Subquery(
+        Authorship.objects.filter(author=OuterRef("pk"))
+        .order_by()
+        .values("author")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+
+
+def search_authors(queryset: QuerySet[Author], text: str) -> QuerySet[Author]:
+    """Authors one of whose names holds every word of ``text``, ignoring case,
+    accents, punctuation and order: 'lukasz', 'sutskever ilya', 'Ilya Sutskever'."""
+    words = fold(text).split()
+    if not words:
+        return queryset
+    names = AuthorName.objects.filter(
+        Q(author=OuterRef("pk")), *[Q(search_key__contains=w) for w in words]
+    )
+    return queryset.filter(Exists(names) | Q(*[Q(sort_key__contains=w) for w in words]))
+
+
+def author_list(*, query: str = "", letter: str = "") -> QuerySet[Author]:
+    """Live authors in alphabetical order of family name, with their paper counts."""
+    authors = live_authors()
+    if query:
+        authors = search_authors(authors, query)
+    if letter:
+        authors = authors.filter(sort_key__startswith=letter.lower())
+    return authors.annotate(paper_count=_paper_count()).order_by("sort_key", "slug")
+
+
+def author_letters() -> list[str]:
+    """Initials of live authors' family names, for the letter index."""
+    initials = live_authors().values_list("sort_key", flat=True)
+    return sorted({key[:1].upper() for key in initials.iterator() if key[:1].isalnum()})
+
+
+def author_papers(author: Author, *, order: str = "title") -> QuerySet[Authorship]:
+    """The author's authorships with paper, venues and claiming page entries.
+
+    ``order``: "title" (abstract-only papers last), "venue", or "recent" (most
+    recently added to the catalogue first).
+    """
+    orderings = {
+        "title": ["-has_title", "paper__title_key", "paper__slug"],
+        "venue": ["first_venue", "paper__title_key", "paper__slug"],
+        "recent": ["-paper__created_at", "paper__slug"],
+    }
+    first_venue = Subquery(
+        Appearance.objects.filter(paper=OuterRef("paper"))
+        .order_by("venue__name")
+        .values("venue__name")[:1]
+    )
+    return (
+        Authorship.objects.filter(author=author)
+        .select_related("paper")
+        .annotate(has_title=~Q(paper__title=""), first_venue=first_venue)
+        .prefetch_related(
+            Prefetch(
+                "paper__appearances",
+                queryset=Appearance.objects.select_related("venue").order_by("venue__name"),
+            ),
+            Prefetch(
+                "entries",
+                queryset=SourceEntry.objects.select_related("page").order_by(
+                    "page__source", "position"
+                ),
+            ),
+        )
+        .order_by(*orderings.get(order, orderings["title"]))
+    )
+
+
+def coauthors(author: Author) -> QuerySet[Author]:
+    """Live authors sharing papers with ``author``, most shared first, with the count."""
+    papers = Authorship.objects.filter(author=author).values("paper_id")
+    return (
+        live_authors()
+        .filter(authorships__paper_id__in=papers)
+        .exclude(pk=author.pk)
+        .annotate(shared=Count("authorships"))
+        .order_by("-shared", "sort_key", "slug")
+    )
+
+
+# --- papers and venues -------------------------------------------------------------
+
+
+def paper_detail(paper: Paper) -> dict[str, object]:
+    """Everything the paper page shows, in a fixed number of queries."""
+    return {
+        "venues": [
+            a.venue for a in paper.appearances.select_related("venue").order_by("venue__name")
+        ],
+        "authorships": list(
+            paper.authorships.select_related("author").order_by("author__sort_key")
+        ),
+        "entries": list(
+            paper.entries.select_related("page", "authorship__author").order_by(
+                "page__source", "position"
+            )
+        ),
+    }
+
+
+def paper_list(*, venue: Venue | None = None) -> QuerySet[Paper]:
+    """Live papers (of a venue) with their venues and authors prefetched."""
+    papers = live_papers()
+    if venue is not None:
+        papers = papers.filter(appearances__venue=venue)
+    return papers.prefetch_related(
+        Prefetch(
+            "appearances",
+            queryset=Appearance.objects.select_related("venue").order_by("venue__name"),
+        ),
+        Prefetch(
+            "authorships",
+            queryset=Authorship.objects.select_related("author").order_by("author__sort_key"),
+        ),
+    ).order_by("title_key", "slug")
+
+
+def venue_list() -> QuerySet[Venue]:
+    paper_count = Subquery(
+        Appearance.objects.filter(venue=OuterRef("pk"))
+        .order_by()
+        .values("venue")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Venue.objects.annotate(paper_count=paper_count).order_by("name")
+
+
+def page_list() -> QuerySet[SourcePage]:
+    return SourcePage.objects.select_related("author").annotate(
+        entry_count=Subquery(
+            SourceEntry.objects.filter(page=OuterRef("pk"))
+            .order_by()
+            .values("page")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
     )

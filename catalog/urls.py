@@ -1,0 +1,5 @@
+"""Public, read-only HTML pages."""
+
+app_name = "catalog"
+
+urlpatterns: list = []
