@@ -43,42 +43,52 @@ def insert_rows(
         cursor.executemany(sql, rows)
 
 
-def insert_rows_returning_ids(
-    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> list[int]:
-    """INSERT rows and return their new primary keys, in row order.
+def insert_rows_returning(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    returning: Sequence[str],
+) -> list[tuple]:
+    """INSERT rows and return the ``returning`` columns of each new row.
 
-    One multi-row statement per chunk with ``RETURNING``, the way Django's own
-    ``bulk_create`` gets ids back on both databases.
+    One multi-row statement per chunk. The database does not promise to return
+    rows in VALUES order (PostgreSQL leaves it unspecified), so callers ask for
+    a natural key with the id and match on it.
     """
     if not rows:
         return []
     table, columns = _columns(model, fields)
-    pk = connection.ops.quote_name(model._meta.pk.column)
+    quote = connection.ops.quote_name
+    returned = ", ".join(quote(model._meta.get_field(name).column) for name in returning)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, _MAX_PARAMETERS // len(fields))
-    ids: list[int] = []
+    result: list[tuple] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "
-                f"RETURNING {pk}",
+                f"RETURNING {returned}",
                 [value for row in chunk for value in row],
             )
-            ids.extend(row[0] for row in cursor.fetchall())
-    return ids
+            result.extend(tuple(row) for row in cursor.fetchall())
+    return result
 
 
-def insert_objects(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
-    """INSERT unsaved model instances and give them their primary keys."""
+def insert_objects(objects: Sequence[models.Model], fields: Sequence[str], key: str) -> None:
+    """INSERT unsaved model instances and give them their primary keys.
+
+    ``key`` names a unique field the instances already hold (a slug), used to
+    match the returned ids to the instances.
+    """
     if not objects:
         return
     model = type(objects[0])
     attnames = [model._meta.get_field(name).attname for name in fields]
     rows = [[getattr(obj, attname) for attname in attnames] for obj in objects]
-    for obj, pk in zip(objects, insert_rows_returning_ids(model, fields, rows), strict=True):
-        obj.pk = pk
+    ids = dict(insert_rows_returning(model, fields, rows, returning=[key, "id"]))
+    for obj in objects:
+        obj.pk = ids[getattr(obj, key)]
         obj._state.adding = False
         obj._state.db = connection.alias
 

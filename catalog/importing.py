@@ -38,7 +38,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from .bulk import insert_objects, insert_rows, insert_rows_returning_ids, update_rows
+from .bulk import insert_objects, insert_rows, insert_rows_returning, update_rows
 from .models import (
     Appearance,
     Author,
@@ -644,7 +644,7 @@ class _Batch:
         now = timezone.now()
         for paper in new:
             paper.created_at = paper.updated_at = now
-        insert_objects(new, _PAPER_FIELDS)
+        insert_objects(new, _PAPER_FIELDS, key="slug")
         save_paper_display(p for p in self.changed_papers.values() if id(p) not in self.folded)
 
     def _apply_saved_folds(self) -> None:
@@ -685,6 +685,7 @@ class _Batch:
 
     def _write_new_pages(self, files: list[PageFile]) -> dict[str, SourcePage]:
         authors: dict[str, Author] = {}
+        labels = {page_file.source: page_file.page.label for page_file in files}
         for page_file in files:
             if page_file.page.kind == SourcePage.Kind.NAMED:
                 authors[page_file.source] = _author_from_label(page_file.page.label)
@@ -705,7 +706,7 @@ class _Batch:
                     added_by=DecidedBy.IMPORT,
                 )
                 for source, author in authors.items()
-                for label in [_page_label(files, source)]
+                for label in [labels[source]]
             ],
             ignore_conflicts=True,
         )
@@ -818,15 +819,16 @@ class _Batch:
                     found[(paper_id, author_id)] = authorship_id
         missing = sorted(wanted - found.keys())
         now = timezone.now()
-        ids = insert_rows_returning_ids(
+        created = insert_rows_returning(
             Authorship,
             ["paper", "author", "decided_by", "curated", "created_at"],
             [
                 (paper_id, author_id, DecidedBy.IMPORT, False, now)
                 for paper_id, author_id in missing
             ],
+            returning=["paper", "author", "id"],
         )
-        found.update(zip(missing, ids, strict=True))
+        found.update(((paper_id, author_id), pk) for paper_id, author_id, pk in created)
         return found
 
     def _recheck(self) -> None:
@@ -866,10 +868,6 @@ def _author_from_label(label: str) -> Author:
         given_name=name.given,
         sort_key=name.sort_key,
     )
-
-
-def _page_label(files: list[PageFile], source: str) -> str:
-    return next(pf.page.label for pf in files if pf.source == source)
 
 
 def save_paper_display(papers: Iterable[Paper]) -> None:
