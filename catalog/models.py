@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 ORCID_INVALID = "ORCID must look like 0000-0002-1825-0097 and its check digit must match."
 
@@ -48,7 +49,7 @@ class MergeableRecord(models.Model):
         help_text="Set when this record was merged: it is a tombstone that redirects.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         abstract = True
@@ -84,6 +85,9 @@ class Author(MergeableRecord):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:author-detail", kwargs={"slug": self.slug})
 
     @property
     def inverted_name(self) -> str:
@@ -134,6 +138,9 @@ class Venue(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:venue-detail", kwargs={"slug": self.slug})
+
 
 class Paper(MergeableRecord):
     title = models.CharField(max_length=1000, blank=True, help_text="Blank when abstract-only.")
@@ -153,6 +160,9 @@ class Paper(MergeableRecord):
 
     def __str__(self) -> str:
         return self.title or f"[abstract only] {self.abstract[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:paper-detail", kwargs={"slug": self.slug})
 
     @property
     def is_abstract_only(self) -> bool:
@@ -233,7 +243,7 @@ class SourcePage(models.Model):
     )
     assigned_by = models.CharField(max_length=10, choices=DecidedBy.choices, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["source"]

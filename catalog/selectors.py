@@ -147,12 +147,6 @@ def author_list(*, query: str = "", letter: str = "") -> QuerySet[Author]:
     return authors.annotate(paper_count=_paper_count()).order_by("sort_key", "slug")
 
 
-def author_letters() -> list[str]:
-    """Initials of live authors' family names, for the letter index."""
-    initials = live_authors().values_list("sort_key", flat=True)
-    return sorted({key[:1].upper() for key in initials.iterator() if key[:1].isalnum()})
-
-
 def author_papers(author: Author, *, order: str = "title") -> QuerySet[Authorship]:
     """The author's authorships with paper, venues and claiming page entries.
 
@@ -235,6 +229,22 @@ def paper_list(*, venue: Venue | None = None) -> QuerySet[Paper]:
             "authorships",
             queryset=Authorship.objects.select_related("author").order_by("author__sort_key"),
         ),
+    ).order_by("title_key", "slug")
+
+
+def search_papers(text: str) -> QuerySet[Paper]:
+    """Live papers whose title or abstract holds every word of ``text`` (case-insensitive)."""
+    words = text.split()[:10]
+    if not words:
+        return live_papers().none()
+    papers = live_papers().filter(
+        *[Q(title__icontains=word) | Q(abstract__icontains=word) for word in words]
+    )
+    return papers.prefetch_related(
+        Prefetch(
+            "authorships",
+            queryset=Authorship.objects.select_related("author").order_by("author__sort_key"),
+        )
     ).order_by("title_key", "slug")
 
 

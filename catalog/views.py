@@ -1,0 +1,138 @@
+"""Public, read-only pages. Reads come from ``catalog.selectors``; nothing here writes."""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime
+
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import condition
+from django.views.generic import DetailView, ListView, TemplateView
+
+from . import selectors
+from .models import Author, Paper, SourcePage, Venue
+
+PAPERS_PER_PAGE = 50
+COAUTHORS_SHOWN = 60
+PAPER_ORDERS = {"title": "title", "venue": "venue", "recent": "recently added"}
+
+
+def catalogue_last_modified(request: HttpRequest, *args, **kwargs) -> datetime | None:
+    """When anything a public page shows last changed (indexed: three index lookups)."""
+    stamps = [
+        model.objects.aggregate(last=Max("updated_at"))["last"]
+        for model in (Paper, Author, SourcePage)
+    ]
+    return max((s for s in stamps if s is not None), default=None)
+
+
+conditional = method_decorator(condition(last_modified_func=catalogue_last_modified), "dispatch")
+
+
+class RedirectToLiveMixin:
+    """Detail views of mergeable records: old slugs and tombstones answer 301."""
+
+    lookup = staticmethod(selectors.author_by_slug)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.lookup(kwargs["slug"])
+        if self.object.slug != kwargs["slug"]:
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+@conditional
+class HomeView(TemplateView):
+    template_name = "catalog/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(figures=selectors.catalogue_figures(), **kwargs)
+
+
+@conditional
+class AuthorListView(ListView):
+    template_name = "catalog/author_list.html"
+    context_object_name = "authors"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        letter = self.request.GET.get("letter", "")[:1]
+        self.letter = letter.upper() if letter.isalnum() else ""
+        return selectors.author_list(query=self.query, letter=self.letter)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            query=self.query,
+            letter=self.letter,
+            letters=string.ascii_uppercase,
+            **kwargs,
+        )
+
+
+@conditional
+class AuthorDetailView(RedirectToLiveMixin, DetailView):
+    template_name = "catalog/author_detail.html"
+    context_object_name = "author"
+    lookup = staticmethod(selectors.author_by_slug)
+
+    def get_context_data(self, **kwargs):
+        author = self.object
+        order = self.request.GET.get("order", "title")
+        order = order if order in PAPER_ORDERS else "title"
+        papers = Paginator(selectors.author_papers(author, order=order), PAPERS_PER_PAGE)
+        page = papers.get_page(self.request.GET.get("page"))
+        coauthors = list(selectors.coauthors(author)[: COAUTHORS_SHOWN + 1])
+        return super().get_context_data(
+            names=list(author.names.order_by("name")),
+            paper_page=page,
+            order=order,
+            orders=PAPER_ORDERS,
+            coauthors=coauthors[:COAUTHORS_SHOWN],
+            more_coauthors=len(coauthors) > COAUTHORS_SHOWN,
+            **kwargs,
+        )
+
+
+@conditional
+class PaperDetailView(RedirectToLiveMixin, DetailView):
+    template_name = "catalog/paper_detail.html"
+    context_object_name = "paper"
+    lookup = staticmethod(selectors.paper_by_slug)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**selectors.paper_detail(self.object), **kwargs)
+
+
+@conditional
+class VenueDetailView(DetailView):
+    template_name = "catalog/venue_detail.html"
+    context_object_name = "venue"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Venue, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        papers = Paginator(selectors.paper_list(venue=self.object), PAPERS_PER_PAGE)
+        return super().get_context_data(
+            paper_page=papers.get_page(self.request.GET.get("page")), **kwargs
+        )
+
+
+@conditional
+class SearchView(TemplateView):
+    template_name = "catalog/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()[:200]
+        papers = Paginator(selectors.search_papers(query), PAPERS_PER_PAGE)
+        return super().get_context_data(
+            query=query,
+            authors=list(selectors.author_list(query=query)[:20]) if query else [],
+            paper_page=papers.get_page(self.request.GET.get("page")),
+            **kwargs,
+        )
