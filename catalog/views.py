@@ -129,10 +129,13 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:200]
-        papers = Paginator(selectors.search_papers(query), PAPERS_PER_PAGE)
+        hits = Paginator(selectors.search_paper_ids(query), PAPERS_PER_PAGE)
+        page = hits.get_page(self.request.GET.get("page"))
+        page.object_list = selectors.papers_in_order(list(page.object_list))
         return super().get_context_data(
             query=query,
             authors=list(selectors.author_list(query=query)[:20]) if query else [],
-            paper_page=papers.get_page(self.request.GET.get("page")),
+            paper_page=page,
+            limit=selectors.SEARCH_LIMIT,
             **kwargs,
         )
