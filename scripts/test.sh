@@ -4,4 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+if [ ! -x /usr/bin/chromium ]; then
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
 exec .venv/bin/pytest "$@"
