@@ -16,6 +16,7 @@ urlpatterns = [
     path("papers/<slug:slug>/", views.PaperDetailView.as_view(), name="paper-detail"),
     path("venues/<slug:slug>/", views.VenueDetailView.as_view(), name="venue-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("healthz", views.health, name="health"),
     path(
         "sitemap.xml",
         cache_page(3600)(index),

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
@@ -139,3 +139,8 @@ class SearchView(TemplateView):
             limit=selectors.SEARCH_LIMIT,
             **kwargs,
         )
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness probe for operators (and the benchmarks' trivial baseline): no database."""
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -234,3 +234,10 @@ def test_paper_page_queries_do_not_grow_with_authors(client, db, authors):
     status, queries = _queries(client, paper.get_absolute_url())
 
     assert (status, queries) == (200, 7)
+
+
+def test_health_answers_without_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+
+    assert (response.status_code, response.content) == (200, b"ok\n")
