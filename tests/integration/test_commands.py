@@ -137,3 +137,20 @@ def test_export_catalog_csv_rows_parse_back(imported_seeds):
     assert len(rows) == 80
     assert sutskever["name"] == "Ilya Sutskever"
     assert len(sutskever["papers"].split(" | ")) == 10
+
+
+@pytest.mark.django_db
+def test_import_seeds_lists_20_warnings_then_counts_the_rest(tmp_path):
+    for n in range(25):
+        write_page(
+            tmp_path,
+            f"p{n:02d}.txt",
+            f"Goto\n\nCollaborating Authors\n\n\u00a0A{n}, B\n\n\nT{n}\n\nV",
+        )
+
+    code, _, err = run_import(str(tmp_path))
+
+    lines = err.splitlines()
+    assert code == 0
+    assert len(lines) == 21
+    assert lines[-1] == "... and 5 more warnings (-v 2 lists them all)"

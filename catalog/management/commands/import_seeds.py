@@ -13,6 +13,7 @@ from catalog.importing import FileStatus, find_page_files, import_pages
 from catalog.selectors import catalogue_figures
 
 PROGRESS_MIN_FILES = 20
+WARNINGS_SHOWN = 20
 
 
 class Command(BaseCommand):
@@ -43,9 +44,15 @@ class Command(BaseCommand):
         if verbosity > 1:
             for result in report.results:
                 self.stdout.write(f"{result.status:>9}  {result.path}")
-        if verbosity > 0:
-            for warning in report.warnings:
-                self.stderr.write(f"warning: {warning}", style_func=self.style.WARNING)
+        warnings = report.warnings
+        shown = warnings if verbosity > 1 else warnings[:WARNINGS_SHOWN] if verbosity else []
+        for warning in shown:
+            self.stderr.write(f"warning: {warning}", style_func=self.style.WARNING)
+        if len(shown) < len(warnings) and verbosity:
+            self.stderr.write(
+                f"... and {len(warnings) - len(shown):,} more warnings (-v 2 lists them all)",
+                style_func=self.style.WARNING,
+            )
         for result in report.rejected:
             self.stderr.write(f"rejected: {result.reason}", style_func=self.style.ERROR)
 
