@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import string
 from datetime import datetime
+from functools import wraps
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
@@ -14,23 +16,53 @@ from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import selectors
-from .models import Author, Paper, SourcePage, Venue
+from .models import Venue
 
 PAPERS_PER_PAGE = 50
 COAUTHORS_SHOWN = 60
+PAGE_CACHE_SECONDS = 600
 PAPER_ORDERS = {"title": "title", "venue": "venue", "recent": "recently added"}
 
 
 def catalogue_last_modified(request: HttpRequest, *args, **kwargs) -> datetime | None:
-    """When anything a public page shows last changed (indexed: three index lookups)."""
-    stamps = [
-        model.objects.aggregate(last=Max("updated_at"))["last"]
-        for model in (Paper, Author, SourcePage)
-    ]
-    return max((s for s in stamps if s is not None), default=None)
+    """When anything a public page shows last changed; looked up once a request."""
+    if not hasattr(request, "_catalogue_last_modified"):
+        request._catalogue_last_modified = selectors.catalogue_last_changed()
+    return request._catalogue_last_modified
 
 
-conditional = method_decorator(condition(last_modified_func=catalogue_last_modified), "dispatch")
+def cache_until_catalogue_changes(view):
+    """Serve a rendered public page from the cache while the catalogue is unchanged.
+
+    The key holds the catalogue's last change, the host and the full path: an
+    import or a curator's change moves the key, so no page outlives the data.
+    """
+
+    @wraps(view)
+    def cached_view(request: HttpRequest, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        stamp = catalogue_last_modified(request)
+        identity = f"{stamp.isoformat() if stamp else '-'}|{request.get_host()}|"
+        key = "page:" + hashlib.sha256((identity + request.get_full_path()).encode()).hexdigest()
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code == 200:
+                cache.set(key, response, PAGE_CACHE_SECONDS)
+        return response
+
+    return cached_view
+
+
+def conditional(view_class):
+    """Last-Modified, 304 on conditional requests, and the page cache."""
+    view_class.dispatch = method_decorator(condition(last_modified_func=catalogue_last_modified))(
+        method_decorator(cache_until_catalogue_changes)(view_class.dispatch)
+    )
+    return view_class
 
 
 class RedirectToLiveMixin:
@@ -86,7 +118,7 @@ class AuthorDetailView(RedirectToLiveMixin, DetailView):
         order = order if order in PAPER_ORDERS else "title"
         papers = Paginator(selectors.author_papers(author, order=order), PAPERS_PER_PAGE)
         page = papers.get_page(self.request.GET.get("page"))
-        coauthors = list(selectors.coauthors(author)[: COAUTHORS_SHOWN + 1])
+        coauthors = selectors.coauthors(author, limit=COAUTHORS_SHOWN + 1)
         return super().get_context_data(
             names=list(author.names.order_by("name")),
             paper_page=page,

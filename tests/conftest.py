@@ -15,3 +15,11 @@ def sample_pages_dir() -> Path:
 @pytest.fixture
 def sample_page_files() -> list[Path]:
     return sorted(SAMPLE_PAGES.glob("*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (public pages are cached)."""
+    from django.core.cache import cache
+
+    cache.clear()
