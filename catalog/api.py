@@ -1,0 +1,344 @@
+"""Read-only JSON API: viewsets over the selectors (nothing here writes).
+
+Two ways to page through a list:
+
+- ``/api/<things>/``: page-number pagination (``?page=``, ``?page_size=`` from 1 to
+  200, default 50) with a ``count``; for browsing and search results. Deep pages
+  cost an OFFSET scan.
+- ``/api/stream/<things>/``: cursor pagination over the row id (``?cursor=`` from
+  ``next``, ``?page_size=`` up to 500): every page costs one indexed range scan
+  however deep, and rows added meanwhile never shift the pages. For exporting the
+  whole catalogue. Filters apply; ``ordering=`` does not (always id order).
+
+Merged authors and papers, and their old slugs, answer 301 to the survivor.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+
+from . import selectors
+from .filters import (
+    AuthorFilter,
+    AuthorSearchFilter,
+    PageFilter,
+    PaperFilter,
+    TextSearchFilter,
+    VenueFilter,
+)
+from .serializers import (
+    FIELD_ERRORS_SCHEMA,
+    AuthorDetailSerializer,
+    AuthorListSerializer,
+    ErrorSerializer,
+    PageDetailSerializer,
+    PageListSerializer,
+    PaperDetailSerializer,
+    PaperListSerializer,
+    VenueSerializer,
+)
+
+# --- pagination ----------------------------------------------------------------------
+
+
+def _page_size(request, param: str, default: int, maximum: int) -> int:
+    """The requested page size; a value that is not a whole number from 1 to
+    ``maximum`` answers 400 rather than being silently replaced."""
+    raw = request.query_params.get(param)
+    if raw is None or raw == "":
+        return default
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= maximum:
+        raise ValidationError({param: [f"Enter a whole number from 1 to {maximum}."]})
+    return size
+
+
+class NumberedPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request):
+        return _page_size(request, self.page_size_query_param, self.page_size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = f"Results per page, 1 to {self.max_page_size}."
+        return parameters
+
+
+class IdCursorPagination(CursorPagination):
+    """Keyset pagination over the primary key: constant cost at any depth."""
+
+    ordering = "id"
+    page_size = 200
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_page_size(self, request):
+        return _page_size(request, self.page_size_query_param, self.page_size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = f"Results per page, 1 to {self.max_page_size}."
+        return parameters
+
+
+# --- shared behaviour ------------------------------------------------------------------
+
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No record has this address.")
+BAD_FILTER = OpenApiResponse(
+    FIELD_ERRORS_SCHEMA, description="A query parameter is malformed; each one with its messages."
+)
+BAD_PAGE = OpenApiResponse(ErrorSerializer, description="No such page (or cursor).")
+THROTTLED = OpenApiResponse(
+    ErrorSerializer, description="Too many requests (anonymous clients: API_ANON_RATE)."
+)
+MOVED = OpenApiResponse(
+    description="Merged into another record, or an old slug: Location is the survivor's "
+    "API address."
+)
+
+
+def _list_schema(serializer, summary: str):
+    return extend_schema(
+        summary=summary,
+        responses={200: serializer(many=True), 400: BAD_FILTER, 404: BAD_PAGE, 429: THROTTLED},
+    )
+
+
+def _detail_schema(serializer, summary: str, *, redirects: bool):
+    responses = {200: serializer, 404: NOT_FOUND, 429: THROTTLED}
+    if redirects:
+        responses[301] = MOVED
+    return extend_schema(summary=summary, responses=responses)
+
+
+class ApiSchema(AutoSchema):
+    """Optional query parameters are marked ``allowEmptyValue``: an empty value
+    (``?has_orcid=``, as an HTML form sends it) means the parameter is absent."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return operation
+
+
+class ListDetailSerializersMixin:
+    list_serializer_class = None
+    detail_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return self.detail_serializer_class
+        return self.list_serializer_class
+
+
+class RedirectMergedMixin:
+    """Detail of a mergeable record: the selector follows old slugs and merges;
+    when it lands on another slug the answer is a 301 to that record's address."""
+
+    resolve = None  # selector: slug -> live record (raises Http404)
+
+    def retrieve(self, request, *args, **kwargs):
+        slug = kwargs[self.lookup_field]
+        record = type(self).resolve(slug)
+        if record.slug != slug:
+            location = reverse(f"api:{self.basename}-detail", kwargs={"slug": record.slug})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
+        return Response(self.get_serializer(self.prepare(record)).data)
+
+    def prepare(self, record):
+        return record
+
+
+class ReadOnlyViewSet(ListDetailSerializersMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = NumberedPagination
+    schema = ApiSchema()
+
+
+# --- viewsets ------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=_list_schema(AuthorListSerializer, "Live authors, alphabetical by family name"),
+    retrieve=_detail_schema(
+        AuthorDetailSerializer,
+        "An author with name variants, papers (with the page lines that claim them) and co-authors",
+        redirects=True,
+    ),
+)
+class AuthorViewSet(RedirectMergedMixin, ReadOnlyViewSet):
+    """Authors. Lists hold live authors only (merged ones are tombstones).
+
+    Pagination: page numbers here; ``/api/stream/authors/`` for a cursor stream.
+    """
+
+    lookup_field = "slug"
+    list_serializer_class = AuthorListSerializer
+    detail_serializer_class = AuthorDetailSerializer
+    filterset_class = AuthorFilter
+    filter_backends = [DjangoFilterBackend, AuthorSearchFilter]
+    resolve = staticmethod(selectors.author_by_slug)
+
+    def get_queryset(self):
+        return selectors.author_list()
+
+
+@extend_schema_view(
+    list=_list_schema(PaperListSerializer, "Live papers with venues and authors"),
+    retrieve=_detail_schema(
+        PaperDetailSerializer,
+        "A paper with venues, authors (with claiming page lines) and every page entry",
+        redirects=True,
+    ),
+)
+class PaperViewSet(RedirectMergedMixin, ReadOnlyViewSet):
+    """Papers. Lists hold live papers only (merged ones are tombstones).
+
+    Pagination: page numbers here; ``/api/stream/papers/`` for a cursor stream.
+    """
+
+    lookup_field = "slug"
+    list_serializer_class = PaperListSerializer
+    detail_serializer_class = PaperDetailSerializer
+    filterset_class = PaperFilter
+    filter_backends = [DjangoFilterBackend, TextSearchFilter]
+    search_fields = ["title", "abstract"]
+    resolve = staticmethod(selectors.paper_by_slug)
+
+    def get_queryset(self):
+        return selectors.paper_list()
+
+    def prepare(self, paper):
+        return selectors.paper_with_provenance(paper)
+
+
+@extend_schema_view(
+    list=_list_schema(VenueSerializer, "Venues with their paper counts"),
+    retrieve=_detail_schema(VenueSerializer, "A venue", redirects=False),
+)
+class VenueViewSet(ReadOnlyViewSet):
+    """Venues; ``papers`` links to the venue's filtered paper list.
+
+    Pagination: page numbers here; ``/api/stream/venues/`` for a cursor stream.
+    """
+
+    lookup_field = "slug"
+    list_serializer_class = VenueSerializer
+    detail_serializer_class = VenueSerializer
+    filterset_class = VenueFilter
+    filter_backends = [DjangoFilterBackend]
+
+    def get_queryset(self):
+        return selectors.venue_list()
+
+
+@extend_schema_view(
+    list=_list_schema(PageListSerializer, "Imported source pages, by source name"),
+    retrieve=_detail_schema(
+        PageDetailSerializer, "A source page with its entries in page order", redirects=False
+    ),
+)
+class PageViewSet(ReadOnlyViewSet):
+    """Source pages: the imported files, their shape (kind), label, assignment
+    state and, in the detail, every entry as written with the paper it resolved to.
+
+    Addressed by source name (file names contain dots). Pagination: page numbers
+    here; ``/api/stream/pages/`` for a cursor stream.
+    """
+
+    lookup_field = "source"
+    lookup_value_regex = "[^/]+"
+    list_serializer_class = PageListSerializer
+    detail_serializer_class = PageDetailSerializer
+    filterset_class = PageFilter
+    filter_backends = [DjangoFilterBackend]
+
+    def get_queryset(self):
+        return selectors.page_list().order_by("source")
+
+    def retrieve(self, request, *args, **kwargs):
+        page = selectors.page_with_entries(kwargs[self.lookup_field])
+        return Response(self.get_serializer(page).data)
+
+
+# --- cursor streams ------------------------------------------------------------------
+
+
+class StreamSchema(ApiSchema):
+    """Its own component names: a cursor page has no ``count``, unlike a numbered one."""
+
+    def get_paginated_name(self, serializer_name: str) -> str:
+        return f"{serializer_name}Stream"
+
+
+def _stream(viewset, name: str):
+    """A list-only twin of ``viewset`` paged by an id cursor (see the module doc)."""
+
+    @extend_schema_view(
+        list=extend_schema(
+            summary=f"Every {name}, in id order, by cursor (for export)",
+            parameters=[
+                OpenApiParameter(
+                    "ordering", OpenApiTypes.STR, exclude=True
+                )  # the cursor fixes the order
+            ],
+            responses={
+                200: viewset.list_serializer_class(many=True),
+                400: BAD_FILTER,
+                404: BAD_PAGE,
+                429: THROTTLED,
+            },
+        )
+    )
+    class Stream(viewset):
+        pagination_class = IdCursorPagination
+        schema = StreamSchema()
+
+    Stream.__name__ = Stream.__qualname__ = f"{viewset.__name__.removesuffix('ViewSet')}Stream"
+    Stream.__doc__ = (
+        f"Every live {name} in id order, paged by an opaque cursor: each page is one "
+        "indexed range scan however deep, so exports never slow down. Same filters as "
+        f"the {name} list; ``ordering`` is not available."
+    )
+    return Stream
+
+
+AuthorStream = _stream(AuthorViewSet, "author")
+PaperStream = _stream(PaperViewSet, "paper")
+VenueStream = _stream(VenueViewSet, "venue")
+PageStream = _stream(PageViewSet, "page")
+
+
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/: a JSON 404 rather than the HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)

@@ -1,0 +1,757 @@
+"""The read-only JSON API: content, provenance, filters, pagination, redirects,
+permissions, throttling, schema and constant query counts."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.throttling import AnonRateThrottle
+
+from catalog.importing import import_pages
+from catalog.models import Author, AuthorSlugAlias, Paper, PaperSlugAlias, SourcePage
+from tests.factories import AuthorFactory, PaperFactory
+from tests.pages import named_page, write_page
+
+SUTSKEVER = "sutskever-ilya"
+ADAPTIVE_SKIP = "adaptive-skip-intervals-temporal-abstraction-for-recurrent-dynamical-models"
+SEED_AUTHORS = {"parascandolo-giambattista", SUTSKEVER, "wu-jeff"}
+SEED_PAGES = {
+    "000_66da5a788456bc5b.txt",
+    "001_fa869cb8beed8520.txt",
+    "002_35c52ba779523854.txt",
+    "003_10db5ee52b695946.txt",
+    "004_ecb8618afa550e8b.txt",
+}
+
+
+# --- helpers and fixtures ---------------------------------------------------------------
+
+
+def _get(client, url: str) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    return response.json()
+
+
+def _slugs(payload: dict, key: str = "slug") -> set[str]:
+    return {item[key] for item in payload["results"]}
+
+
+def _queries(client, url: str) -> tuple[int, dict]:
+    """(queries run, JSON payload) for one GET."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries), response.json()
+
+
+def _import_catalogue(directory: Path, first: int, count: int) -> None:
+    """``count`` named pages, one author each, with a paper of their own under a
+    venue of their own, and a paper every page shares."""
+    directory.mkdir(exist_ok=True)
+    files = [
+        write_page(
+            directory,
+            f"page{n:03}.txt",
+            named_page(
+                f"Family{n:03}, Given",
+                [
+                    (f"Own paper {n}", f"Venue {n:03}", f"Abstract of own paper {n}."),
+                    ("Shared paper", "Venue shared", "The abstract every page shares."),
+                ],
+            ),
+        )
+        for n in range(first, first + count)
+    ]
+    import_pages(files)
+
+
+def _import_author(directory: Path, name: str, papers: int) -> str:
+    """An author with ``papers`` papers, each also claimed by a co-author's page."""
+    directory.mkdir()
+    entries = [
+        (f"{name} paper {n}", f"Venue {n % 3}", f"{name} abstract {n}.") for n in range(papers)
+    ]
+    import_pages(
+        [
+            write_page(directory, f"{name}.txt", named_page(f"{name}, Ann", entries)),
+            write_page(directory, f"{name}-co.txt", named_page(f"Co{name}, Bob", entries)),
+        ]
+    )
+    return Author.objects.get(family_name=name).slug
+
+
+def _import_shared_paper(directory: Path, title: str, pages: int) -> str:
+    """One paper claimed by ``pages`` named pages (so as many authors and entries)."""
+    directory.mkdir()
+    entry = (title, "Venue", f"The abstract of {title}.")
+    import_pages(
+        [
+            write_page(directory, f"{title}{n}.txt", named_page(f"{title}writer{n}, Ann", [entry]))
+            for n in range(pages)
+        ]
+    )
+    return Paper.objects.get(title=title).slug
+
+
+def _import_page(directory: Path, name: str, entries: int) -> str:
+    directory.mkdir()
+    rows = [(f"{name} paper {n}", "Venue", f"{name} abstract {n}.") for n in range(entries)]
+    import_pages([write_page(directory, f"{name}.txt", named_page(f"{name}, Ann", rows))])
+    return f"{name}.txt"
+
+
+@pytest.fixture
+def tombstone_author(imported_seeds) -> Author:
+    """An author merged into Ilya Sutskever (arranged by hand: no merge service yet)."""
+    return AuthorFactory(
+        slug="ilya-sutskever-duplicate", merged_into=Author.objects.get(slug=SUTSKEVER)
+    )
+
+
+@pytest.fixture
+def curator(django_user_model):
+    user = django_user_model.objects.create_user("curator", password="pw")
+    user.groups.add(Group.objects.get_or_create(name="curators")[0])
+    return user
+
+
+@pytest.fixture
+def member(django_user_model):
+    return django_user_model.objects.create_user("member", password="pw")
+
+
+@pytest.fixture
+def tight_anon_throttle(monkeypatch):
+    """Anonymous rate 3/minute. DRF reads rates when the class is defined, so the
+    class attribute is patched; the cache holding the request history is cleared."""
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- done-when checks --------------------------------------------------------------------
+
+
+def test_author_detail_lists_papers_and_coauthors_with_shared_counts(client, imported_seeds):
+    author = _get(client, f"/api/authors/{SUTSKEVER}/")
+
+    assert len(author["papers"]) == 10
+    assert {(c["slug"], c["display_name"], c["shared"]) for c in author["coauthors"]} == {
+        ("parascandolo-giambattista", "Giambattista Parascandolo", 2),
+        ("wu-jeff", "Jeff Wu", 2),
+    }
+
+
+def test_page_list_filtered_unassigned_returns_the_two_anonymous_pages(client, imported_seeds):
+    pages = _get(client, "/api/pages/?assigned=false")
+
+    assert [(p["source"], p["kind"], p["label"], p["author"]) for p in pages["results"]] == [
+        ("001_fa869cb8beed8520.txt", "anonymous", "Tony", None),
+        ("004_ecb8618afa550e8b.txt", "anonymous", "Tony", None),
+    ]
+
+
+# --- authors -------------------------------------------------------------------------------
+
+
+def test_author_list_holds_live_authors_in_name_order(client, tombstone_author):
+    authors = _get(client, "/api/authors/")
+
+    assert [(a["slug"], a["paper_count"]) for a in authors["results"]] == [
+        ("parascandolo-giambattista", 9),
+        (SUTSKEVER, 10),
+        ("wu-jeff", 9),
+    ]
+    assert authors["count"] == 3
+
+
+def test_author_detail_shows_names_orcid_and_the_page_lines_claiming_each_paper(
+    client, imported_seeds
+):
+    author = _get(client, "/api/authors/parascandolo-giambattista/")
+
+    claims = {p["slug"]: [(c["source"], c["line"]) for c in p["claims"]] for p in author["papers"]}
+    assert claims[ADAPTIVE_SKIP] == [
+        ("000_66da5a788456bc5b.txt", 50),
+        ("000_66da5a788456bc5b.txt", 64),
+    ]
+    assert (author["names"], author["orcid"]) == (["Parascandolo, Giambattista"], None)
+
+
+def test_author_detail_of_merged_author_redirects_to_the_survivor(client, tombstone_author):
+    response = client.get("/api/authors/ilya-sutskever-duplicate/")
+
+    assert (response.status_code, response["Location"]) == (301, f"/api/authors/{SUTSKEVER}/")
+
+
+def test_author_detail_of_old_slug_redirects_keeping_the_query(client, imported_seeds):
+    AuthorSlugAlias.objects.create(author=Author.objects.get(slug=SUTSKEVER), slug="i-sutskever")
+
+    response = client.get("/api/authors/i-sutskever/?format=json")
+
+    assert (response.status_code, response["Location"]) == (
+        301,
+        f"/api/authors/{SUTSKEVER}/?format=json",
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("/api/authors/nobody/", "No author has this address."),
+        ("/api/papers/no-such-paper/", "No paper has this address."),
+        ("/api/venues/no-such-venue/", "No Venue matches the given query."),
+        ("/api/pages/no-such-page.txt/", "No page has this source name."),
+        ("/api/authors/not.a.slug/", "Not found."),
+        ("/api/no-such-endpoint/", "Not found."),
+    ],
+)
+def test_unknown_address_is_a_json_404(client, imported_seeds, url, detail):
+    response = client.get(url)
+
+    assert (response.status_code, response["Content-Type"], response.json()) == (
+        404,
+        "application/json",
+        {"detail": detail},
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("name=lukasz", {"kaiser-lukasz"}),
+        ("name=%C5%81UKASZ+kaiser", {"kaiser-lukasz"}),
+        ("search=kaiser+%C5%82ukasz", {"kaiser-lukasz"}),
+        ("name=ilya+sutskever", {SUTSKEVER}),
+        ("has_orcid=true", {"kaiser-lukasz"}),
+        ("has_orcid=false", SEED_AUTHORS),
+        ("venue=aaai-conferences", {"wu-jeff"}),
+        ("venue=well-formed-but-unknown", set()),
+        ("name=", {*SEED_AUTHORS, "kaiser-lukasz"}),
+    ],
+)
+def test_author_list_filters(client, imported_seeds, query, expected):
+    AuthorFactory(
+        family_name="Kaiser", given_name="Łukasz", slug="kaiser-lukasz", orcid="0000-0002-1825-0097"
+    )
+
+    assert _slugs(_get(client, f"/api/authors/?{query}")) == expected
+
+
+def test_author_list_orders_by_name_descending(client, imported_seeds):
+    authors = _get(client, "/api/authors/?ordering=-name")
+
+    assert [a["slug"] for a in authors["results"]] == [
+        "wu-jeff",
+        SUTSKEVER,
+        "parascandolo-giambattista",
+    ]
+
+
+# --- papers ------------------------------------------------------------------------------
+
+
+def test_paper_list_holds_live_papers_only(client, imported_seeds):
+    survivor = Paper.objects.get(slug=ADAPTIVE_SKIP)
+    PaperFactory(slug="adaptive-skip-duplicate", merged_into=survivor)
+
+    papers = _get(client, "/api/papers/?page_size=200")
+
+    assert (papers["count"], len(papers["results"])) == (40, 40)
+    assert "adaptive-skip-duplicate" not in _slugs(papers)
+
+
+def test_paper_detail_shows_venues_authors_with_claims_and_entries(client, imported_seeds):
+    paper = _get(client, f"/api/papers/{ADAPTIVE_SKIP}/")
+
+    assert [v["slug"] for v in paper["venues"]] == [
+        "neural-information-processing-systems",
+        "arxiv-org-machine-learning",
+    ]
+    assert [
+        (a["slug"], a["decided_by"], [(c["source"], c["position"], c["line"]) for c in a["claims"]])
+        for a in paper["authors"]
+    ] == [
+        (
+            "parascandolo-giambattista",
+            "import",
+            [("000_66da5a788456bc5b.txt", 7, 50), ("000_66da5a788456bc5b.txt", 9, 64)],
+        )
+    ]
+    assert [
+        (e["source"], e["position"], e["line"], e["venue"], e["author"]) for e in paper["entries"]
+    ] == [
+        (
+            "000_66da5a788456bc5b.txt",
+            7,
+            50,
+            "Neural Information Processing Systems",
+            "parascandolo-giambattista",
+        ),
+        (
+            "000_66da5a788456bc5b.txt",
+            9,
+            64,
+            "arXiv.org Machine Learning",
+            "parascandolo-giambattista",
+        ),
+    ]
+
+
+def test_paper_detail_lists_abstract_only_entries_of_anonymous_pages(client, imported_seeds):
+    paper = _get(client, "/api/papers/openai-o1-system-card/")
+
+    assert [(e["source"], e["line"], e["title"], e["author"]) for e in paper["entries"]] == [
+        ("000_66da5a788456bc5b.txt", 8, "OpenAI o1 System Card", "parascandolo-giambattista"),
+        ("001_fa869cb8beed8520.txt", 2, "", None),
+        ("002_35c52ba779523854.txt", 8, "OpenAI o1 System Card", SUTSKEVER),
+        ("004_ecb8618afa550e8b.txt", 2, "", None),
+    ]
+    assert [a["slug"] for a in paper["authors"]] == ["parascandolo-giambattista", SUTSKEVER]
+
+
+def test_paper_detail_of_merged_paper_redirects_to_the_survivor(client, imported_seeds):
+    PaperFactory(slug="adaptive-skip-duplicate", merged_into=Paper.objects.get(slug=ADAPTIVE_SKIP))
+
+    response = client.get("/api/papers/adaptive-skip-duplicate/")
+
+    assert (response.status_code, response["Location"]) == (301, f"/api/papers/{ADAPTIVE_SKIP}/")
+
+
+def test_paper_detail_of_merge_chain_redirects_to_the_last_survivor(client, imported_seeds):
+    survivor = Paper.objects.get(slug=ADAPTIVE_SKIP)
+    middle = PaperFactory(slug="middle", merged_into=survivor)
+    PaperFactory(slug="first", merged_into=middle)
+    PaperSlugAlias.objects.create(paper=Paper.objects.get(slug="first"), slug="first-old")
+
+    response = client.get("/api/papers/first-old/")
+
+    assert (response.status_code, response["Location"]) == (301, f"/api/papers/{ADAPTIVE_SKIP}/")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_count"),
+    [
+        ("has_title=false", 16),
+        ("has_title=true", 24),
+        ("venue=arxiv-org-machine-learning", 5),
+        ("author=wu-jeff", 9),
+        ("author=wu-jeff&venue=aaai-conferences", 1),
+        ("author=nobody-at-all", 0),
+        ("q=gaussian+process", 1),
+        ("search=GAUSSIAN+processes", 1),
+        ("q=skip+intervals", 1),
+    ],
+)
+def test_paper_list_filters(client, imported_seeds, query, expected_count):
+    papers = _get(client, f"/api/papers/?{query}&page_size=200")
+
+    assert (papers["count"], len(papers["results"])) == (expected_count, expected_count)
+
+
+def test_paper_list_filter_by_merged_author_finds_the_survivors_papers(client, tombstone_author):
+    papers = _get(client, "/api/papers/?author=ilya-sutskever-duplicate")
+
+    assert papers["count"] == 10
+
+
+def test_paper_list_filters_by_author_and_words_exactly(client, imported_seeds):
+    papers = _get(client, "/api/papers/?author=wu-jeff&q=gaussian")
+
+    assert [(p["title"], [a["slug"] for a in p["authors"]]) for p in papers["results"]] == [
+        (
+            "Inference of Nonlinear Partial Differential Equations via Constrained "
+            "Gaussian Processes",
+            ["wu-jeff"],
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "order_by"),
+    [
+        ("title", ("title_key", "slug")),
+        ("-title", ("-title_key", "slug")),
+        ("created", ("created_at", "slug")),
+        ("-created,title", ("-created_at", "title_key", "slug")),
+    ],
+)
+def test_paper_list_ordering_with_slug_tie_breaker(client, imported_seeds, ordering, order_by):
+    papers = _get(client, f"/api/papers/?ordering={ordering}&page_size=200")
+
+    live = Paper.objects.filter(merged_into=None).order_by(*order_by)
+    assert [p["slug"] for p in papers["results"]] == list(live.values_list("slug", flat=True))
+
+
+# --- venues and pages ------------------------------------------------------------------
+
+
+def test_venue_list_counts_papers_and_orders_by_count(client, imported_seeds):
+    venues = _get(client, "/api/venues/?ordering=-papers")
+
+    assert [(v["slug"], v["paper_count"]) for v in venues["results"]] == [
+        ("arxiv-org-artificial-intelligence", 18),
+        ("arxiv-org-machine-learning", 5),
+        ("aaai-conferences", 1),
+        ("neural-information-processing-systems", 1),
+    ]
+
+
+def test_venue_detail_links_to_its_papers(client, imported_seeds):
+    venue = _get(client, "/api/venues/aaai-conferences/")
+
+    assert venue == {
+        "slug": "aaai-conferences",
+        "url": "http://testserver/api/venues/aaai-conferences/",
+        "name": "AAAI Conferences",
+        "paper_count": 1,
+        "papers": "http://testserver/api/papers/?venue=aaai-conferences",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=named", SEED_PAGES - {"001_fa869cb8beed8520.txt", "004_ecb8618afa550e8b.txt"}),
+        ("kind=anonymous", {"001_fa869cb8beed8520.txt", "004_ecb8618afa550e8b.txt"}),
+        ("assigned=true", SEED_PAGES - {"001_fa869cb8beed8520.txt", "004_ecb8618afa550e8b.txt"}),
+        ("author=wu-jeff", {"003_10db5ee52b695946.txt"}),
+        ("", SEED_PAGES),
+    ],
+)
+def test_page_list_filters(client, imported_seeds, query, expected):
+    assert _slugs(_get(client, f"/api/pages/?{query}"), key="source") == expected
+
+
+def test_page_detail_lists_entries_in_page_order_with_their_papers(client, imported_seeds):
+    page = _get(client, "/api/pages/002_35c52ba779523854.txt/")
+
+    assert (page["kind"], page["label"], page["assigned"], page["author"]["slug"]) == (
+        "named",
+        "Sutskever, Ilya",
+        True,
+        SUTSKEVER,
+    )
+    assert page["assigned_by"] == "import"
+    assert [e["position"] for e in page["entries"]] == list(range(1, page["entry_count"] + 1))
+    first = page["entries"][0]
+    assert (first["line"], first["title"], first["paper"]["slug"], first["author"]) == (
+        8,
+        "OpenAI o1 System Card",
+        "openai-o1-system-card",
+        SUTSKEVER,
+    )
+
+
+# --- bad input: 400 with a message, never 500 ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "errors"),
+    [
+        ("/api/authors/?has_orcid=maybe", {"has_orcid": ["Enter true or false."]}),
+        ("/api/papers/?has_title=yes", {"has_title": ["Enter true or false."]}),
+        ("/api/pages/?assigned=2", {"assigned": ["Enter true or false."]}),
+        (
+            "/api/pages/?kind=other",
+            {"kind": ["Select a valid choice. other is not one of the available choices."]},
+        ),
+        (
+            "/api/papers/?ordering=abstract",
+            {"ordering": ["Select a valid choice. abstract is not one of the available choices."]},
+        ),
+        (
+            "/api/papers/?venue=not%20a%20slug",
+            {
+                "venue": [
+                    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
+                ]
+            },
+        ),
+        ("/api/authors/?name=%00", {"name": ["Null characters are not allowed."]}),
+        ("/api/papers/?search=a%00b", {"search": ["Null characters are not allowed."]}),
+        ("/api/authors/?page_size=0", {"page_size": ["Enter a whole number from 1 to 200."]}),
+        ("/api/papers/?page_size=201", {"page_size": ["Enter a whole number from 1 to 200."]}),
+        ("/api/venues/?page_size=ten", {"page_size": ["Enter a whole number from 1 to 200."]}),
+        (
+            "/api/stream/papers/?page_size=501",
+            {"page_size": ["Enter a whole number from 1 to 500."]},
+        ),
+        (
+            f"/api/authors/?name={'x' * 201}",
+            {"name": ["Ensure this value has at most 200 characters (it has 201)."]},
+        ),
+    ],
+)
+def test_malformed_query_parameter_answers_400_with_a_message(client, imported_seeds, url, errors):
+    response = client.get(url)
+
+    assert (response.status_code, response.json()) == (400, errors)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/papers/?page=99", "/api/papers/?page=zero", "/api/stream/papers/?cursor=bogus"]
+)
+def test_page_or_cursor_out_of_range_answers_404(client, imported_seeds, url):
+    response = client.get(url)
+
+    assert (response.status_code, set(response.json())) == (404, {"detail"})
+
+
+# --- pagination ----------------------------------------------------------------------------
+
+
+def test_page_number_pagination_honours_page_size(client, imported_seeds):
+    first = _get(client, "/api/papers/?page_size=15")
+    last = _get(client, "/api/papers/?page_size=15&page=3")
+
+    assert (first["count"], len(first["results"]), len(last["results"]), last["next"]) == (
+        40,
+        15,
+        10,
+        None,
+    )
+    assert first["next"] == "http://testserver/api/papers/?page=2&page_size=15"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "/api/stream/papers/",
+            lambda: set(Paper.objects.filter(merged_into=None).values_list("slug", flat=True)),
+        ),
+        ("/api/stream/authors/", lambda: SEED_AUTHORS),
+        ("/api/stream/pages/", lambda: SEED_PAGES),
+    ],
+)
+def test_cursor_stream_walks_every_live_record_once_in_id_order(
+    client, tombstone_author, path, expected
+):
+    key = "source" if "pages" in path else "slug"
+    seen: list[str] = []
+    url = f"{path}?page_size=7"
+    while url:
+        payload = _get(client, url)
+        assert "count" not in payload
+        seen += [item[key] for item in payload["results"]]
+        url = payload["next"]
+
+    model = {"papers": Paper, "authors": Author, "pages": SourcePage}[path.split("/")[3]]
+    in_id_order = [getattr(r, key) for r in model.objects.order_by("id") if getattr(r, key) in seen]
+    assert (set(seen), len(seen), seen) == (expected(), len(expected()), in_id_order)
+
+
+def test_cursor_stream_applies_filters(client, imported_seeds):
+    papers = _get(client, "/api/stream/papers/?author=wu-jeff&has_title=true")
+
+    assert len(papers["results"]) == 9
+    assert papers["next"] is None
+
+
+# --- constant query counts -----------------------------------------------------------------
+
+# Measured: count + rows (+ one per prefetched relation). The numbers are part of the
+# contract: a change that adds a query per row breaks the size comparison, one that adds
+# a fixed query changes the number here (update it knowingly).
+# (url, queries, rows listed with 2 pages imported, rows with 30). Pages of the
+# fixture catalogue: one author each, with an own paper under an own venue, plus one
+# paper (under one venue) that every page shares.
+LIST_QUERIES = [
+    ("/api/authors/", 2, 2, 30),  # count, rows (paper counts: a subquery)
+    ("/api/papers/", 4, 3, 31),  # count, rows, venues, authors
+    ("/api/venues/", 2, 3, 31),
+    ("/api/pages/", 2, 2, 30),  # count, rows (author joined, entry count: a subquery)
+    ("/api/stream/authors/", 1, 2, 30),  # a cursor page has no count
+    ("/api/stream/papers/", 3, 3, 31),
+    ("/api/stream/venues/", 1, 3, 31),
+    ("/api/stream/pages/", 1, 2, 30),
+    ("/api/authors/?name=family&has_orcid=false&venue=venue-shared", 2, 2, 30),
+    ("/api/papers/?venue=venue-shared&q=paper&has_title=true", 4, 1, 1),
+    ("/api/papers/?author=family000-given", 5, 2, 2),  # + the author's slug looked up
+]
+
+
+@pytest.mark.parametrize(("url", "queries", "small_rows", "large_rows"), LIST_QUERIES)
+def test_list_endpoint_runs_the_same_queries_for_2_and_30_records(
+    client, db, tmp_path, url, queries, small_rows, large_rows
+):
+    _import_catalogue(tmp_path / "first", 0, 2)
+    small_queries, small = _queries(client, url)
+    _import_catalogue(tmp_path / "more", 2, 28)
+
+    large_queries, large = _queries(client, url)
+
+    assert (small_queries, large_queries) == (queries, queries)
+    assert (len(small["results"]), len(large["results"])) == (small_rows, large_rows)
+
+
+def test_author_detail_runs_the_same_queries_for_1_and_20_papers(client, db, tmp_path):
+    one = _import_author(tmp_path / "one", "Single", 1)
+    twenty = _import_author(tmp_path / "twenty", "Prolific", 20)
+
+    measured = [_queries(client, f"/api/authors/{slug}/") for slug in (one, twenty)]
+
+    # author, names, authorships + venues + claims, co-author counts + co-authors
+    assert [(n, len(a["papers"]), len(a["coauthors"])) for n, a in measured] == [
+        (7, 1, 1),
+        (7, 20, 1),
+    ]
+
+
+def test_paper_detail_runs_the_same_queries_for_1_and_20_authors(client, db, tmp_path):
+    one = _import_shared_paper(tmp_path / "one", "Lonely", 1)
+    twenty = _import_shared_paper(tmp_path / "twenty", "Crowded", 20)
+
+    measured = [_queries(client, f"/api/papers/{slug}/") for slug in (one, twenty)]
+
+    assert [(n, len(p["authors"]), len(p["entries"])) for n, p in measured] == [
+        (5, 1, 1),
+        (5, 20, 20),
+    ]
+
+
+def test_page_detail_runs_the_same_queries_for_1_and_20_entries(client, db, tmp_path):
+    one = _import_page(tmp_path / "one", "Short", 1)
+    twenty = _import_page(tmp_path / "twenty", "Long", 20)
+
+    measured = [_queries(client, f"/api/pages/{source}/") for source in (one, twenty)]
+
+    assert [(n, len(page["entries"])) for n, page in measured] == [(2, 1), (2, 20)]
+
+
+def test_venue_detail_runs_one_query(client, imported_seeds):
+    queries, venue = _queries(client, "/api/venues/aaai-conferences/")
+
+    assert (queries, venue["paper_count"]) == (1, 1)
+
+
+# --- read-only for everyone ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "curator", "staff"])
+@pytest.mark.parametrize(
+    ("list_url", "detail_url"),
+    [
+        ("/api/authors/", f"/api/authors/{SUTSKEVER}/"),
+        ("/api/papers/", f"/api/papers/{ADAPTIVE_SKIP}/"),
+        ("/api/venues/", "/api/venues/aaai-conferences/"),
+        ("/api/pages/", "/api/pages/001_fa869cb8beed8520.txt/"),
+        ("/api/stream/papers/", None),
+    ],
+)
+def test_everyone_can_read_and_nobody_can_write(
+    client, imported_seeds, django_user_model, curator, member, who, list_url, detail_url
+):
+    users = {
+        "member": member,
+        "curator": curator,
+        "staff": django_user_model.objects.create_user("staff", password="pw", is_staff=True),
+    }
+    if who in users:
+        client.force_login(users[who])
+    refused = 403 if who == "anonymous" else 405  # anonymous: refused before the method
+    before = (Author.objects.count(), Paper.objects.count(), SourcePage.objects.count())
+
+    statuses = {
+        "GET list": client.get(list_url).status_code,
+        "POST": client.post(list_url).status_code,
+    }
+    if detail_url:
+        statuses["GET detail"] = client.get(detail_url).status_code
+        for method in ("put", "patch", "delete"):
+            statuses[method.upper()] = getattr(client, method)(
+                detail_url, data="{}", content_type="application/json"
+            ).status_code
+
+    expected = {"GET list": 200, "POST": refused}
+    if detail_url:
+        expected |= {"GET detail": 200, "PUT": refused, "PATCH": refused, "DELETE": refused}
+    assert statuses == expected
+    assert (Author.objects.count(), Paper.objects.count(), SourcePage.objects.count()) == before
+
+
+# --- throttling, schema, docs ------------------------------------------------------------------
+
+
+def test_anonymous_clients_are_throttled_after_the_rate(
+    client, imported_seeds, tight_anon_throttle
+):
+    responses = [client.get("/api/venues/") for _ in range(4)]
+
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    refused = responses[-1]
+    assert ("Retry-After" in refused, refused.json()["detail"][:22]) == (
+        True,
+        "Request was throttled.",
+    )
+
+
+def test_logged_in_clients_are_not_held_to_the_anonymous_rate(
+    client, imported_seeds, member, tight_anon_throttle
+):
+    client.force_login(member)
+
+    statuses = [client.get("/api/venues/").status_code for _ in range(5)]
+
+    assert statuses == [200] * 5
+
+
+def test_schema_is_openapi_3_with_every_endpoint(client, db):
+    response = client.get("/api/schema/?format=json")
+
+    schema = response.json()
+    assert (response.status_code, schema["openapi"][:2]) == (200, "3.")
+    assert set(schema["paths"]) == {
+        "/api/authors/",
+        "/api/authors/{slug}/",
+        "/api/papers/",
+        "/api/papers/{slug}/",
+        "/api/venues/",
+        "/api/venues/{slug}/",
+        "/api/pages/",
+        "/api/pages/{source}/",
+        "/api/stream/authors/",
+        "/api/stream/papers/",
+        "/api/stream/venues/",
+        "/api/stream/pages/",
+    }
+    responses = schema["paths"]["/api/authors/{slug}/"]["get"]["responses"]
+    assert set(responses) == {"200", "301", "404", "429"}
+    assert set(schema["paths"]["/api/papers/"]["get"]["responses"]) == {"200", "400", "404", "429"}
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+
+    assert (tmp_path / "s.yml").read_text().startswith("openapi: 3")
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/", "/api/authors/", f"/api/authors/{SUTSKEVER}/", "/api/papers/"]
+)
+def test_browsable_api_renders_for_browsers(client, imported_seeds, url):
+    response = client.get(url, HTTP_ACCEPT="text/html")
+
+    assert (response.status_code, response["Content-Type"]) == (200, "text/html; charset=utf-8")
+
+
+def test_browsable_author_list_offers_the_search_box(client, imported_seeds):
+    response = client.get("/api/authors/?search=ilya", HTTP_ACCEPT="text/html")
+
+    assert 'name="search" value="ilya"' in response.content.decode()
+
+
+def test_docs_page_serves_swagger_ui_from_local_static_files(client, db):
+    response = client.get("/api/docs/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
