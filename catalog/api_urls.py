@@ -27,5 +27,5 @@ urlpatterns = [
     *router.urls,
     # Anything else under /api/ ending in a slash: JSON 404 (without the slash,
     # APPEND_SLASH redirects here first).
-    re_path(r"^.*/$", api.not_found),
+    re_path(r"^[\s\S]*/$", api.not_found),  # [\s\S]: a newline (%0A) is a character too
 ]

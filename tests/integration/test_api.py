@@ -210,6 +210,7 @@ def test_author_detail_of_old_slug_redirects_keeping_the_query(client, imported_
         ("/api/pages/no-such-page.txt/", "No page has this source name."),
         ("/api/authors/not.a.slug/", "Not found."),
         ("/api/no-such-endpoint/", "Not found."),
+        ("/api/venues/line%0Abreak.x/", "Not found."),
     ],
 )
 def test_unknown_address_is_a_json_404(client, imported_seeds, url, detail):
@@ -725,6 +726,16 @@ def test_schema_is_openapi_3_with_every_endpoint(client, db):
     responses = schema["paths"]["/api/authors/{slug}/"]["get"]["responses"]
     assert set(responses) == {"200", "301", "404", "429"}
     assert set(schema["paths"]["/api/papers/"]["get"]["responses"]) == {"200", "400", "404", "429"}
+    stream = schema["paths"]["/api/stream/papers/"]["get"]
+    assert {p["name"] for p in stream["parameters"]} == {
+        "author",
+        "cursor",
+        "has_title",
+        "page_size",
+        "q",
+        "search",
+        "venue",
+    }
 
 
 def test_schema_generates_without_warnings(tmp_path):
