@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -137,11 +137,16 @@ def paper_by_slug(slug: str) -> Paper:
 # --- authors ---------------------------------------------------------------------
 
 
-def _paper_count() -> Subquery:
+def _count_per_row(model: type[models.Model], field: str) -> Subquery:
+    """How many ``model`` rows point at the outer row through ``field`` (NULL for none).
+
+    A correlated subquery runs only for the rows a page shows, where a JOIN with
+    GROUP BY would count for every row before the LIMIT.
+    """
     return Subquery(
-        Authorship.objects.filter(author=OuterRef("pk"))
+        model.objects.filter(**{field: OuterRef("pk")})
         .order_by()
-        .values("author")
+        .values(field)
         .annotate(n=Count("id"))
         .values("n")
     )
@@ -166,7 +171,9 @@ def author_list(*, query: str = "", letter: str = "") -> QuerySet[Author]:
         authors = search_authors(authors, query)
     if letter:
         authors = authors.filter(sort_key__startswith=letter.lower())
-    return authors.annotate(paper_count=_paper_count()).order_by("sort_key", "slug")
+    return authors.annotate(paper_count=_count_per_row(Authorship, "author")).order_by(
+        "sort_key", "slug"
+    )
 
 
 def author_papers(author: Author, *, order: str = "title") -> QuerySet[Authorship]:
@@ -317,25 +324,12 @@ def papers_in_order(ids: list[int]) -> list[Paper]:
 
 
 def venue_list() -> QuerySet[Venue]:
-    paper_count = Subquery(
-        Appearance.objects.filter(venue=OuterRef("pk"))
-        .order_by()
-        .values("venue")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Venue.objects.annotate(paper_count=paper_count).order_by("name")
+    return Venue.objects.annotate(paper_count=_count_per_row(Appearance, "venue")).order_by("name")
 
 
 def page_list() -> QuerySet[SourcePage]:
     return SourcePage.objects.select_related("author").annotate(
-        entry_count=Subquery(
-            SourceEntry.objects.filter(page=OuterRef("pk"))
-            .order_by()
-            .values("page")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
+        entry_count=_count_per_row(SourceEntry, "page")
     )
 
 
