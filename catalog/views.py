@@ -36,11 +36,12 @@ def cache_until_catalogue_changes(view):
 
     The key holds the catalogue's last change, the host and the full path: an
     import or a curator's change moves the key, so no page outlives the data.
+    Signed-in users always get a fresh page: what they see may be theirs alone.
     """
 
     @wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         stamp = catalogue_last_modified(request)
         identity = f"{stamp.isoformat() if stamp else '-'}|{request.get_host()}|"

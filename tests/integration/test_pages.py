@@ -254,3 +254,14 @@ def test_page_is_served_from_cache_until_the_catalogue_changes(client, imported_
 
     assert (first, cached) == (9, 1)
     assert "<h1>Ilya S.</h1>" in response.content.decode()
+
+
+def test_signed_in_users_never_get_a_cached_page(client, imported_seeds, django_user_model):
+    url = "/authors/sutskever-ilya/"
+    client.get(url)  # cached for anonymous readers
+    client.force_login(django_user_model.objects.create_user("curator", password="pw"))
+
+    _, queries = _queries(client, url)
+
+    # A full render (9) plus the session and the user: not the 1 of a cached page.
+    assert queries == 11
