@@ -7,6 +7,7 @@ import string
 from datetime import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -20,7 +21,6 @@ from .models import Venue
 
 PAPERS_PER_PAGE = 50
 COAUTHORS_SHOWN = 60
-PAGE_CACHE_SECONDS = 600
 PAPER_ORDERS = {"title": "title", "venue": "venue", "recent": "recently added"}
 
 
@@ -41,7 +41,8 @@ def cache_until_catalogue_changes(view):
 
     @wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         stamp = catalogue_last_modified(request)
         identity = f"{stamp.isoformat() if stamp else '-'}|{request.get_host()}|"
@@ -52,7 +53,7 @@ def cache_until_catalogue_changes(view):
             if hasattr(response, "render"):
                 response.render()
             if response.status_code == 200:
-                cache.set(key, response, PAGE_CACHE_SECONDS)
+                cache.set(key, response, seconds)
         return response
 
     return cached_view

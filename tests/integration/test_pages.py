@@ -265,3 +265,13 @@ def test_signed_in_users_never_get_a_cached_page(client, imported_seeds, django_
 
     # A full render (9) plus the session and the user: not the 1 of a cached page.
     assert queries == 11
+
+
+def test_page_cache_is_off_when_its_lifetime_is_zero(client, imported_seeds, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = "/authors/sutskever-ilya/"
+    client.get(url)
+
+    _, queries = _queries(client, url)
+
+    assert queries == 9
