@@ -115,9 +115,15 @@ class AuthorName(models.Model):
 
 
 class AuthorSlugAlias(models.Model):
-    """A slug an author answered to before; the URL keeps working (301)."""
+    """A slug an author answered to before; the URL keeps working (301).
 
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="slug_aliases")
+    No author: the slug is retired (its author was withdrawn by an undo). It
+    answers 404 and is never given to anyone else.
+    """
+
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.CASCADE, related_name="slug_aliases"
+    )
     slug = models.SlugField(max_length=120, unique=True)
 
     class Meta:

@@ -117,7 +117,7 @@ def author_by_slug(slug: str) -> Author:
     author = Author.objects.filter(slug=slug).first()
     if author is None:
         alias = AuthorSlugAlias.objects.select_related("author").filter(slug=slug).first()
-        if alias is None:
+        if alias is None or alias.author is None:
             raise Http404("No author has this address.")
         author = alias.author
     return _follow(author)

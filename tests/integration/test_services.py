@@ -1,0 +1,209 @@
+"""Curation services on the seed catalogue: each operation, its undo, its refusals."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from catalog.models import Author, Authorship, Paper, SourceEntry, SourcePage
+from catalog.selectors import author_by_slug, paper_by_slug
+from curation import services
+from curation.models import CurationAction, DismissedPair
+
+from .conftest import export_text
+
+
+def _anonymous_pages():
+    return list(SourcePage.objects.filter(kind="anonymous").order_by("source"))
+
+
+def _papers_of(author):
+    return set(Paper.objects.filter(authorships__author=author).values_list("slug", flat=True))
+
+
+def test_assign_page_to_new_author_creates_authorships_with_provenance(imported_seeds, curator):
+    page = _anonymous_pages()[0]
+
+    action = services.assign_page(
+        page=page, actor=curator, new_author=services.NewAuthor("Nowak", "Łucja")
+    )
+
+    author = Author.objects.get(display_name="Łucja Nowak")
+    page.refresh_from_db()
+    entries = SourceEntry.objects.filter(page=page)
+    assert (page.author, page.assigned_by) == (author, "curator")
+    assert author.slug == "nowak-lucja"
+    assert set(author.names.values_list("name", flat=True)) == {"Nowak, Łucja"}
+    assert {e.authorship.author_id for e in entries} == {author.pk}
+    assert set(entries.values_list("paper__slug", flat=True)) == _papers_of(author)
+    assert set(Authorship.objects.filter(author=author).values_list("curated", flat=True)) == {True}
+    assert action.kind == CurationAction.Kind.ASSIGN_PAGE
+
+
+def test_undo_of_assign_restores_the_export_and_retires_the_slug(imported_seeds, curator):
+    before = export_text()
+    action = services.assign_page(
+        page=_anonymous_pages()[0], actor=curator, new_author=services.NewAuthor("Nowak", "Łucja")
+    )
+
+    services.undo_action(action=action, actor=curator)
+
+    assert export_text() == before
+    action.refresh_from_db()
+    assert action.undone_by == curator
+    again = services.assign_page(
+        page=_anonymous_pages()[0], actor=curator, new_author=services.NewAuthor("Nowak", "Łucja")
+    )
+    assert Author.objects.get(pk=again.targets.get(model="author").object_id).slug != "nowak-lucja"
+
+
+def test_assign_page_to_existing_author_reuses_his_authorships(imported_seeds, curator):
+    ilya = Author.objects.get(slug="sutskever-ilya")
+    page = _anonymous_pages()[0]
+    expected = _papers_of(ilya) | set(page.entries.values_list("paper__slug", flat=True))
+
+    services.assign_page(page=page, actor=curator, author=ilya)
+
+    assert _papers_of(ilya) == expected
+    assert Authorship.objects.filter(author=ilya).count() == len(expected)
+    assert set(page.entries.values_list("authorship__author__slug", flat=True)) == {
+        "sutskever-ilya"
+    }
+
+
+def test_assign_page_refuses_an_assigned_page(imported_seeds, curator):
+    page = SourcePage.objects.get(kind="named", label__startswith="Wu")
+    ilya = Author.objects.get(slug="sutskever-ilya")
+
+    with pytest.raises(ValidationError) as error:
+        services.assign_page(page=page, actor=curator, author=ilya)
+
+    assert error.value.messages == [
+        services.PAGE_ALREADY_ASSIGNED.format(page=page, author=page.author)
+    ]
+
+
+def test_assign_page_refuses_a_stale_form(imported_seeds, curator):
+    page = _anonymous_pages()[0]
+    ilya = Author.objects.get(slug="sutskever-ilya")
+    version = services.record_version(page, ilya)
+    services.edit_author(author=ilya, actor=curator, family_name="Sutskever", given_name="I.")
+    before = export_text()
+
+    with pytest.raises(ValidationError) as error:
+        services.assign_page(page=page, actor=curator, author=ilya, version=version)
+
+    assert error.value.messages == [services.STALE_FORM]
+    assert export_text() == before
+
+
+def test_services_refuse_non_curators(imported_seeds, reader):
+    with pytest.raises(PermissionDenied):
+        services.assign_page(
+            page=_anonymous_pages()[0], actor=reader, new_author=services.NewAuthor("Nowak")
+        )
+
+
+def test_merge_authors_moves_everything_and_leaves_a_redirecting_tombstone(imported_seeds, curator):
+    ilya = Author.objects.get(slug="sutskever-ilya")
+    page = _anonymous_pages()[0]
+    services.assign_page(page=page, actor=curator, new_author=services.NewAuthor("Sutskever", "I."))
+    other = Author.objects.get(display_name="I. Sutskever")
+    papers = _papers_of(ilya) | _papers_of(other)
+    before = export_text()
+
+    action = services.merge_authors(
+        survivor=ilya, others=[other], actor=curator, display_name="Sutskever, Ilya"
+    )
+
+    other.refresh_from_db()
+    assert other.merged_into == ilya
+    assert author_by_slug(other.slug) == ilya
+    assert _papers_of(ilya) == papers
+    assert set(ilya.names.values_list("name", flat=True)) == {"Sutskever, Ilya", "Sutskever, I."}
+    assert set(page.entries.values_list("authorship__author__slug", flat=True)) == {ilya.slug}
+    page.refresh_from_db()
+    assert page.author == ilya
+
+    services.undo_action(action=action, actor=curator)
+
+    assert export_text() == before
+
+
+def test_split_author_moves_papers_to_a_new_homonym_and_undo_restores(imported_seeds, curator):
+    wu = Author.objects.get(slug="wu-jeff")
+    odd = list(Paper.objects.filter(authorships__author=wu).order_by("slug")[:2])
+    before = export_text()
+
+    action = services.split_author(
+        author=wu, papers=odd, actor=curator, new_author=services.NewAuthor("Wu", "Jeff")
+    )
+
+    new = Author.objects.exclude(pk=wu.pk).get(display_name="Jeff Wu")
+    assert _papers_of(new) == {p.slug for p in odd}
+    assert not _papers_of(wu) & _papers_of(new)
+    assert new.slug.startswith("wu-jeff-")
+    moved = SourceEntry.objects.filter(paper__in=odd, page__author=wu)
+    assert {e.authorship.author_id for e in moved} == {new.pk}
+
+    services.undo_action(action=action, actor=curator)
+
+    assert export_text() == before
+    with pytest.raises(Http404):
+        author_by_slug(new.slug)
+
+
+def test_merge_papers_abstract_only_into_titled_keeps_title_and_redirects(imported_seeds, curator):
+    titled = Paper.objects.exclude(title="").order_by("slug").first()
+    untitled = Paper.objects.filter(title="").order_by("slug").first()
+    before = export_text()
+
+    action = services.merge_papers(survivor=untitled, others=[titled], actor=curator)
+
+    untitled.refresh_from_db()
+    assert untitled.title == titled.title
+    assert paper_by_slug(titled.slug) == untitled
+    assert paper_by_slug(untitled.slug) == untitled  # its old slug is kept as an alias
+
+    services.undo_action(action=action, actor=curator)
+
+    assert export_text() == before
+
+
+def test_undo_refuses_when_a_later_action_depends_on_it(imported_seeds, curator):
+    page = _anonymous_pages()[0]
+    first = services.assign_page(page=page, actor=curator, new_author=services.NewAuthor("Nowak"))
+    nowak = Author.objects.get(display_name="Nowak")
+    second = services.edit_author(author=nowak, actor=curator, family_name="Nowak", given_name="Ł.")
+
+    with pytest.raises(ValidationError) as error:
+        services.undo_action(action=first, actor=curator)
+
+    assert error.value.messages == [
+        services.UNDO_DEPENDS.format(actions=f"#{second.pk} edit author ({second.summary})")
+    ]
+
+
+def test_dismiss_pair_and_undo(imported_seeds, curator):
+    a, b = Author.objects.order_by("pk")[:2]
+
+    action = services.dismiss_pair(kind="author", first=b, second=a, actor=curator)
+
+    assert list(DismissedPair.objects.values_list("low_id", "high_id")) == [(a.pk, b.pk)]
+    services.undo_action(action=action, actor=curator)
+    assert DismissedPair.objects.count() == 0
+
+
+def test_edit_paper_gives_an_abstract_only_paper_a_title(imported_seeds, curator):
+    paper = Paper.objects.filter(title="").order_by("slug").first()
+    old_slug = paper.slug
+
+    services.edit_paper(paper=paper, actor=curator, title="A Named Paper", abstract=paper.abstract)
+
+    paper.refresh_from_db()
+    assert (paper.title, paper.title_curated, paper.slug) == (
+        "A Named Paper",
+        True,
+        "a-named-paper",
+    )
+    assert paper_by_slug(old_slug) == paper
+    assert set(paper.match_keys.values_list("kind", flat=True)) == {"t", "a"}
