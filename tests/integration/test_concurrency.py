@@ -1,0 +1,61 @@
+"""Two curators merging the same author at the same moment: one wins, the other is
+refused cleanly and changes nothing."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from catalog.models import Author
+from curation import services
+from curation.access import CURATORS_GROUP
+from curation.models import CurationAction
+from tests.factories import AuthorFactory, AuthorshipFactory
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks are PostgreSQL's; SQLite serialises writers at BEGIN IMMEDIATE",
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_merges_of_one_author_one_wins_one_is_refused(django_user_model):
+    user = django_user_model.objects.create_user("carla")
+    user.groups.add(Group.objects.get_or_create(name=CURATORS_GROUP)[0])
+    left, moving, right = AuthorFactory(), AuthorFactory(), AuthorFactory()
+    for author in (left, moving, right):
+        AuthorshipFactory.create_batch(3, author=author)
+    version_left = services.record_version(left, moving)
+    version_right = services.record_version(right, moving)
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def merge(name, survivor, version):
+        try:
+            start.wait()
+            services.merge_authors(survivor=survivor, others=[moving], actor=user, version=version)
+            outcomes[name] = "merged"
+        except ValidationError as error:
+            outcomes[name] = error.messages[0]
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=merge, args=("left", left, version_left)),
+        threading.Thread(target=merge, args=("right", right, version_right)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    moving.refresh_from_db()
+    winner = "left" if moving.merged_into_id == left.pk else "right"
+    loser = "right" if winner == "left" else "left"
+    # The loser waited for the winner's row lock, then saw the merged author.
+    assert outcomes == {winner: "merged", loser: services.ALREADY_MERGED.format(record=moving)}
+    assert CurationAction.objects.count() == 1
+    loser_author = right if loser == "right" else left
+    assert Author.objects.get(pk=loser_author.pk).authorships.count() == 3
