@@ -1,10 +1,21 @@
 """The audit log in the admin: visible to staff, never editable."""
 
-from django.contrib import admin
+from urllib.parse import urlencode
 
-from catalog.admin import ReadOnlyAdminMixin
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 
+from catalog.admin import AuthorAdmin, PaperAdmin, ReadOnlyAdminMixin, SourcePageAdmin
+from catalog.models import Author, Paper, SourcePage
+
+from .access import is_curator
 from .models import ActionTarget, CurationAction, DismissedPair
+
+ASSIGN_ONE_PAGE = "Select exactly one page to assign."
+
+for model in (Paper, Author, SourcePage):
+    admin.site.unregister(model)
 
 
 class ActionTargetInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -28,3 +39,48 @@ class DismissedPairAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["action"]
     list_filter = ["kind"]
     raw_id_fields = ["action"]
+
+
+# --- curation actions on the catalogue's admin pages ------------------------------------
+# They lead to the curators' own forms: the same confirmation (the exact changes
+# shown first) and the same services, so nothing here writes a model.
+
+
+def _ids_query(queryset) -> str:
+    return urlencode([("ids", pk) for pk in queryset.order_by("pk").values_list("pk", flat=True)])
+
+
+class CurationActionsMixin:
+    def has_curate_permission(self, request: HttpRequest) -> bool:
+        return is_curator(request.user)
+
+
+@admin.register(Paper)
+class CuratedPaperAdmin(CurationActionsMixin, PaperAdmin):
+    actions = ["merge_selected"]
+
+    @admin.action(description="Merge selected papers…", permissions=["curate"])
+    def merge_selected(self, request, queryset):
+        return HttpResponseRedirect(f"{reverse('curation:merge-papers')}?{_ids_query(queryset)}")
+
+
+@admin.register(Author)
+class CuratedAuthorAdmin(CurationActionsMixin, AuthorAdmin):
+    actions = ["merge_selected"]
+
+    @admin.action(description="Merge selected authors…", permissions=["curate"])
+    def merge_selected(self, request, queryset):
+        return HttpResponseRedirect(f"{reverse('curation:merge-authors')}?{_ids_query(queryset)}")
+
+
+@admin.register(SourcePage)
+class CuratedSourcePageAdmin(CurationActionsMixin, SourcePageAdmin):
+    actions = ["assign"]
+
+    @admin.action(description="Assign page…", permissions=["curate"])
+    def assign(self, request, queryset):
+        pages = list(queryset[:2])
+        if len(pages) != 1:
+            self.message_user(request, ASSIGN_ONE_PAGE, level=messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("curation:page-assign", args=[pages[0].pk]))

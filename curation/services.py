@@ -270,12 +270,11 @@ def assign_page(
         raise ValidationError(CHOOSE_ONE_AUTHOR, code="choose")
     with transaction.atomic():
         page = _lock(SourcePage, [page.pk])[page.pk]
-        records: list[models.Model] = [page]
+        # The version covers the page the form showed; the author is picked in the form.
+        _check_version([page], version)
         if author is not None:
             author = _lock(Author, [author.pk])[author.pk]
-            records.append(author)
             _require_live([author])
-        _check_version(records, version)
         if page.author_id is not None:
             raise ValidationError(
                 PAGE_ALREADY_ASSIGNED.format(page=page, author=page.author), code="assigned"
@@ -552,7 +551,7 @@ def split_author(
                 raise ValidationError(SPLIT_SAME_AUTHOR, code="same")
             records.append(to_author)
         _require_live(records)
-        _check_version(records, version)
+        _check_version([author], version)  # the profile the form showed
         moving = list(
             Authorship.objects.filter(author=author, paper_id__in=paper_ids).order_by("pk")
         )
@@ -818,12 +817,12 @@ class _Rollback(Exception):
 class Preview:
     summary: str
     rows: list[dict[str, Any]]
-    described: list[dict[str, str]]
+    described: Any  # what ``describe`` made of the rows
 
 
 def preview(
     operation: Callable[..., CurationAction],
-    describe: Callable[[list[dict[str, Any]]], list[dict[str, str]]],
+    describe: Callable[[list[dict[str, Any]]], Any],
     /,
     **arguments: Any,
 ) -> Preview:

@@ -9,5 +9,6 @@ ADDRESS="${ADDRESS:-127.0.0.1:8000}"
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py import_seeds
 echo
-echo "Serving on http://${ADDRESS}/  (admin: http://${ADDRESS}/admin/; Ctrl-C stops)"
+.venv/bin/python manage.py demo_curator
+echo "Serving on http://${ADDRESS}/  (curation: http://${ADDRESS}/curation/; Ctrl-C stops)"
 exec .venv/bin/python manage.py runserver --noreload "${ADDRESS}"

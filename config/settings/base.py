@@ -81,12 +81,17 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "curation.context_processors.curation",
             ],
         },
     },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "curation:dashboard"
+LOGOUT_REDIRECT_URL = "catalog:home"
 
 DATABASES = {
     "default": dj_database_url.config(

@@ -85,8 +85,10 @@ def test_assign_page_refuses_an_assigned_page(imported_seeds, curator):
 def test_assign_page_refuses_a_stale_form(imported_seeds, curator):
     page = _anonymous_pages()[0]
     ilya = Author.objects.get(slug="sutskever-ilya")
-    version = services.record_version(page, ilya)
-    services.edit_author(author=ilya, actor=curator, family_name="Sutskever", given_name="I.")
+    version = services.record_version(page)
+    # Meanwhile another curator assigns the page and takes it back.
+    services.assign_page(page=page, actor=curator, author=ilya)
+    services.unassign_page(page=page, actor=curator)
     before = export_text()
 
     with pytest.raises(ValidationError) as error:

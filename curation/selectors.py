@@ -1,0 +1,190 @@
+"""Reads for the curators' pages: history, readable diffs, pickers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+
+from catalog.models import Author, Authorship, Paper, SourceEntry, SourcePage
+from catalog.selectors import live_authors, search_authors
+
+from .journal import MODELS
+from .models import ActionTarget, CurationAction
+
+MAX_DESCRIBED_ROWS = 300
+
+# What each recorded table is called on screen, and which of its fields are noise.
+NOUNS = {
+    "catalog.author": "author",
+    "catalog.authorname": "name variant",
+    "catalog.authorslugalias": "old author address",
+    "catalog.paper": "paper",
+    "catalog.paperslugalias": "old paper address",
+    "catalog.sourcepage": "page",
+    "catalog.authorship": "authorship",
+    "catalog.sourceentry": "page entry",
+    "curation.dismissedpair": "dismissed pair",
+}
+HIDDEN_FIELDS = {"id", "created_at", "imported_at", "search_key", "sort_key", "action_id"}
+HIDDEN_FIELDS |= {"title_key", "abstract_key", "content_hash", "raw_text"}
+REFERENCES = {
+    "author_id": "catalog.author",
+    "paper_id": "catalog.paper",
+    "page_id": "catalog.sourcepage",
+    "authorship_id": "catalog.authorship",
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class RowChange:
+    op: str  # create / update / delete
+    noun: str
+    record: str
+    fields: list[FieldChange] = field(default_factory=list)
+
+
+def _labels(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], str]:
+    """Readable names of every record the rows mention: one query per table."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        wanted[row["model"]].add(row["pk"])
+        for side in ("before", "after"):
+            for key, value in (row[side] or {}).items():
+                if value is None:
+                    continue
+                if key == "merged_into_id":
+                    wanted[row["model"]].add(value)
+                elif key in REFERENCES:
+                    wanted[REFERENCES[key]].add(value)
+    labels: dict[tuple[str, int], str] = {}
+    for label, ids in wanted.items():
+        model = MODELS[label]
+        queryset = model._base_manager.filter(pk__in=ids)
+        if model is Authorship:
+            queryset = queryset.select_related("author", "paper")
+        elif label == "catalog.sourceentry":
+            queryset = queryset.select_related("page")
+        for obj in queryset:
+            text = str(obj)
+            if model in (Author, Paper):
+                text = f"{text} ({obj.slug})"
+            labels[(label, obj.pk)] = text
+    return labels
+
+
+def _shown(value: Any, key: str, model: str, labels: dict[tuple[str, int], str]) -> str:
+    if value is None or value == "":
+        return "—"
+    if key == "merged_into_id":
+        return labels.get((model, value), f"#{value}")
+    if key in REFERENCES:
+        return labels.get((REFERENCES[key], value), f"#{value}")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
+def describe_rows(rows: list[dict[str, Any]]) -> list[RowChange]:
+    """The journal's rows as a curator reads them: what, which record, field by field."""
+    rows = rows[:MAX_DESCRIBED_ROWS]
+    labels = _labels(rows)
+    described = []
+    for row in rows:
+        model = row["model"]
+        values = row["after"] if row["op"] == "create" else row["before"]
+        record = labels.get((model, row["pk"]))
+        if record is None:  # gone now: name it from what the journal kept
+            record = values.get("name") or values.get("title") or values.get("slug") or ""
+            record = record or f"#{row['pk']}"
+        fields = [
+            FieldChange(
+                name=key.removesuffix("_id").replace("_", " "),
+                before=_shown((row["before"] or {}).get(key), key, model, labels),
+                after=_shown((row["after"] or {}).get(key), key, model, labels),
+            )
+            for key in (row["after"] if row["op"] == "update" else values)
+            if key not in HIDDEN_FIELDS
+            and (row["op"] == "update" or values[key] not in ("", None, False))
+        ]
+        described.append(RowChange(op=row["op"], noun=NOUNS[model], record=record, fields=fields))
+    return described
+
+
+def change_counts(rows: list[dict[str, Any]]) -> list[str]:
+    """'created: 1 author, 10 authorships' and so on: the shape of an action at a glance."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        counts[row["op"]][NOUNS[row["model"]]] += 1
+    verbs = {"create": "creates", "update": "changes", "delete": "removes"}
+    return [
+        f"{verbs[op]} "
+        + ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for noun, n in nouns.items())
+        for op, nouns in sorted(counts.items(), key=lambda item: list(verbs).index(item[0]))
+    ]
+
+
+def history(
+    *, actor: str = "", kind: str = "", model: str = "", object_id: int | None = None
+) -> QuerySet[CurationAction]:
+    """Actions, newest first, filtered by curator name, kind and record."""
+    actions = CurationAction.objects.select_related("undone_by").defer("changes")
+    if actor:
+        actions = actions.filter(actor_name=actor)
+    if kind:
+        actions = actions.filter(kind=kind)
+    if model and object_id is not None:
+        actions = actions.filter(
+            Exists(
+                ActionTarget.objects.filter(action=OuterRef("pk"), model=model, object_id=object_id)
+            )
+        )
+    return actions.order_by("-pk")
+
+
+def curator_names() -> list[str]:
+    return list(
+        CurationAction.objects.order_by("actor_name")
+        .values_list("actor_name", flat=True)
+        .distinct()
+    )
+
+
+def author_choices(query: str, *, limit: int = 20, exclude: Iterable[int] = ()) -> list[Author]:
+    """The author picker: live authors matching any name variant, diacritics ignored."""
+    if not query.strip():
+        return []
+    authors = search_authors(live_authors(), query).exclude(pk__in=list(exclude))
+    return list(authors.order_by("sort_key", "slug")[:limit])
+
+
+def paper_counts(author_ids: Iterable[int]) -> dict[int, int]:
+    """How many papers each author has: one query."""
+    rows = (
+        Authorship.objects.filter(author_id__in=list(author_ids))
+        .values_list("author_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def page_for_curation(pk: int) -> SourcePage:
+    """A page with its entries, their papers and venues, in page order."""
+    entries = SourceEntry.objects.select_related("paper", "venue").order_by("position")
+    return (
+        SourcePage.objects.select_related("author")
+        .prefetch_related(Prefetch("entries", queryset=entries))
+        .get(pk=pk)
+    )

@@ -1,0 +1,508 @@
+"""The curators' pages. Each operation is a form that shows what will change
+(the service run and rolled back), then does it on confirmation.
+
+Views parse input and call ``curation.services`` or the selectors and finders;
+none writes a model itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from catalog.models import Author, Paper, SourcePage
+from catalog.selectors import author_by_slug, paper_by_slug
+
+from . import finders, forms, selectors, services
+from .access import is_curator
+from .models import ActionTarget, CurationAction
+
+QUEUE_PREVIEW = 8
+
+
+class CuratorRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Anonymous visitors go to the login page; signed-in non-curators get 403."""
+
+    def test_func(self) -> bool:
+        return is_curator(self.request.user)
+
+
+def _ids(request, name: str = "ids") -> list[int]:
+    values = request.GET.getlist(name) or request.POST.getlist(name)
+    try:
+        return list(dict.fromkeys(int(v) for v in values))
+    except ValueError as error:
+        raise Http404("Bad record id.") from error
+
+
+class OperationView(CuratorRequiredMixin, FormView):
+    """Form → preview of the exact changes → confirm → the service does it."""
+
+    def operation(self, form) -> tuple[Callable[..., CurationAction], dict[str, Any]]:
+        raise NotImplementedError
+
+    def success_url_for(self, action: CurationAction) -> str:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            operation, arguments = self.operation(form)
+            arguments["actor"] = self.request.user
+            if "confirm" not in self.request.POST:
+                preview = services.preview(operation, selectors.describe_rows, **arguments)
+                return self.render_to_response(
+                    self.get_context_data(
+                        form=form,
+                        preview=preview,
+                        preview_counts=selectors.change_counts(preview.rows),
+                    )
+                )
+            action = operation(**arguments)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Done: {action.summary}. The history can undo it.")
+        return HttpResponseRedirect(self.success_url_for(action))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("preview", None)
+        # What the confirmation step posts again: the form exactly as filled in.
+        context["posted"] = [
+            (key, value)
+            for key, values in self.request.POST.lists()
+            if key not in ("csrfmiddlewaretoken", "confirm")
+            for value in values
+        ]
+        return context
+
+
+# --- dashboard and queues --------------------------------------------------------------------
+
+
+class DashboardView(CuratorRequiredMixin, TemplateView):
+    template_name = "curation/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            pages=finders.pages_to_assign(limit=QUEUE_PREVIEW),
+            waiting=SourcePage.objects.filter(author__isnull=True).count(),
+            paper_pairs=finders.duplicate_paper_candidates(limit=QUEUE_PREVIEW),
+            author_pairs=finders.duplicate_author_candidates(limit=QUEUE_PREVIEW),
+            mixed=finders.mixed_profiles(limit=QUEUE_PREVIEW),
+            recent=selectors.history()[:QUEUE_PREVIEW],
+            **kwargs,
+        )
+
+
+class PageQueueView(CuratorRequiredMixin, TemplateView):
+    template_name = "curation/page_queue.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(pages=finders.pages_to_assign(limit=100), **kwargs)
+
+
+class PaperDuplicatesView(CuratorRequiredMixin, TemplateView):
+    template_name = "curation/paper_duplicates.html"
+
+    def get_context_data(self, **kwargs):
+        pairs = finders.duplicate_paper_candidates(limit=100)
+        return super().get_context_data(pairs=pairs, **kwargs)
+
+
+class AuthorDuplicatesView(CuratorRequiredMixin, TemplateView):
+    template_name = "curation/author_duplicates.html"
+
+    def get_context_data(self, **kwargs):
+        pairs = finders.duplicate_author_candidates(limit=100)
+        return super().get_context_data(pairs=pairs, **kwargs)
+
+
+class MixedProfilesView(CuratorRequiredMixin, TemplateView):
+    template_name = "curation/mixed_profiles.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(profiles=finders.mixed_profiles(limit=100), **kwargs)
+
+
+# --- 1. assign / unassign a page -----------------------------------------------------------
+
+
+class PageAssignView(OperationView):
+    template_name = "curation/page_assign.html"
+    form_class = forms.AssignPageForm
+
+    @cached_property
+    def page(self) -> SourcePage:
+        try:
+            return selectors.page_for_curation(self.kwargs["pk"])
+        except SourcePage.DoesNotExist as error:
+            raise Http404("No such page.") from error
+
+    def get_initial(self):
+        return {"version": services.record_version(self.page)}
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()[:200]
+        unassigned = self.page.author_id is None
+        return super().get_context_data(
+            page=self.page,
+            query=query,
+            choices=selectors.author_choices(query),
+            suggestions=finders.page_suggestions(self.page) if unassigned else [],
+            **kwargs,
+        )
+
+    def operation(self, form):
+        target = form.target()
+        return services.assign_page, {
+            "page": self.page,
+            "author": target.get("existing"),
+            "new_author": target.get("new"),
+            "version": form.version_value(),
+        }
+
+    def success_url_for(self, action):
+        self.page.refresh_from_db()
+        return self.page.author.get_absolute_url()
+
+
+class PageUnassignView(OperationView):
+    template_name = "curation/page_unassign.html"
+    form_class = forms.VersionForm
+
+    @cached_property
+    def page(self) -> SourcePage:
+        return get_object_or_404(SourcePage.objects.select_related("author"), pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        return {"version": services.record_version(self.page)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page=self.page, **kwargs)
+
+    def operation(self, form):
+        return services.unassign_page, {"page": self.page, "version": form.version_value()}
+
+    def success_url_for(self, action):
+        return reverse("curation:page-assign", kwargs={"pk": self.page.pk})
+
+
+# --- 2. and 3. merges ----------------------------------------------------------------------------
+
+
+class MergePapersView(OperationView):
+    template_name = "curation/merge_papers.html"
+    form_class = forms.MergePapersForm
+
+    @cached_property
+    def papers(self) -> list[Paper]:
+        ids = _ids(self.request)
+        found = Paper.objects.prefetch_related("appearances__venue", "authorships__author")
+        found = found.in_bulk(ids)
+        return [found[i] for i in ids if i in found]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "records": self.papers}
+
+    def get_initial(self):
+        first = self.papers[0] if self.papers else None
+        titled = next((p for p in self.papers if p.title), first)
+        with_abstract = next((p for p in self.papers if p.abstract), first)
+        return {
+            "version": services.record_version(*self.papers),
+            "survivor": titled.pk if titled else None,
+            "title_from": titled.pk if titled else None,
+            "abstract_from": with_abstract.pk if with_abstract else None,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(papers=self.papers, **kwargs)
+
+    def operation(self, form):
+        survivor, others = form.survivor_and_others()
+        return services.merge_papers, {
+            "survivor": survivor,
+            "others": others,
+            "title_from": form.chosen("title_from"),
+            "abstract_from": form.chosen("abstract_from"),
+            "version": form.version_value(),
+        }
+
+    def success_url_for(self, action):
+        return paper_by_slug(
+            Paper.objects.get(pk=int(self.request.POST["survivor"])).slug
+        ).get_absolute_url()
+
+
+class MergeAuthorsView(OperationView):
+    template_name = "curation/merge_authors.html"
+    form_class = forms.MergeAuthorsForm
+
+    @cached_property
+    def authors(self) -> list[Author]:
+        ids = _ids(self.request)
+        found = Author.objects.prefetch_related("names").in_bulk(ids)
+        return [found[i] for i in ids if i in found]
+
+    def names(self) -> list[str]:
+        names = {a.inverted_name for a in self.authors} | {
+            n.name for a in self.authors for n in a.names.all()
+        }
+        return sorted(names)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "records": self.authors, "names": self.names()}
+
+    def get_initial(self):
+        first = self.authors[0] if self.authors else None
+        return {
+            "version": services.record_version(*self.authors),
+            "survivor": first.pk if first else None,
+            "display_name": first.inverted_name if first else None,
+        }
+
+    def get_context_data(self, **kwargs):
+        counts = selectors.paper_counts([a.pk for a in self.authors])
+        for author in self.authors:
+            author.paper_count = counts.get(author.pk, 0)
+        return super().get_context_data(authors=self.authors, **kwargs)
+
+    def operation(self, form):
+        survivor, others = form.survivor_and_others()
+        return services.merge_authors, {
+            "survivor": survivor,
+            "others": others,
+            "display_name": form.cleaned_data["display_name"],
+            "version": form.version_value(),
+        }
+
+    def success_url_for(self, action):
+        return Author.objects.get(pk=int(self.request.POST["survivor"])).get_absolute_url()
+
+
+# --- 4. split ------------------------------------------------------------------------------------
+
+
+class SplitAuthorView(OperationView):
+    template_name = "curation/split_author.html"
+    form_class = forms.SplitAuthorForm
+
+    @cached_property
+    def author(self) -> Author:
+        author = author_by_slug(self.kwargs["slug"])
+        if author.slug != self.kwargs["slug"]:
+            raise Http404("This author was merged; split the record it redirects to.")
+        return author
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "author": self.author}
+
+    def get_initial(self):
+        return {
+            "version": services.record_version(self.author),
+            "papers": _ids(self.request, "papers"),
+            "family_name": self.author.family_name,
+            "given_name": self.author.given_name,
+        }
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()[:200]
+        selected = _ids(self.request, "papers")
+        return super().get_context_data(
+            author=self.author,
+            clusters=finders.profile_clusters(self.author),
+            selected=selected,
+            form_papers=[("papers", i) for i in selected],
+            query=query,
+            choices=selectors.author_choices(query, exclude=[self.author.pk]),
+            **kwargs,
+        )
+
+    def operation(self, form):
+        target = form.target()
+        return services.split_author, {
+            "author": self.author,
+            "papers": list(form.cleaned_data["papers"]),
+            "to_author": target.get("existing"),
+            "new_author": target.get("new"),
+            "version": form.version_value(),
+        }
+
+    def success_url_for(self, action):
+        moved_to = (
+            action.targets.filter(model=ActionTarget.Model.AUTHOR)
+            .exclude(object_id=self.author.pk)
+            .values_list("object_id", flat=True)
+            .first()
+        )
+        return Author.objects.get(pk=moved_to).get_absolute_url()
+
+
+# --- 5. edits ------------------------------------------------------------------------------------
+
+
+class EditAuthorView(OperationView):
+    template_name = "curation/edit_author.html"
+    form_class = forms.EditAuthorForm
+
+    @cached_property
+    def author(self) -> Author:
+        return get_object_or_404(Author, slug=self.kwargs["slug"], merged_into__isnull=True)
+
+    def get_initial(self):
+        a = self.author
+        return {
+            "version": services.record_version(a),
+            "family_name": a.family_name,
+            "given_name": a.given_name,
+            "orcid": a.orcid,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+    def operation(self, form):
+        data = form.cleaned_data
+        return services.edit_author, {
+            "author": self.author,
+            "family_name": data["family_name"],
+            "given_name": data["given_name"],
+            "orcid": data["orcid"],
+            "version": form.version_value(),
+        }
+
+    def success_url_for(self, action):
+        return self.author.get_absolute_url()
+
+
+class EditPaperView(OperationView):
+    template_name = "curation/edit_paper.html"
+    form_class = forms.EditPaperForm
+
+    @cached_property
+    def paper(self) -> Paper:
+        return get_object_or_404(Paper, slug=self.kwargs["slug"], merged_into__isnull=True)
+
+    def get_initial(self):
+        p = self.paper
+        return {"version": services.record_version(p), "title": p.title, "abstract": p.abstract}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(paper=self.paper, **kwargs)
+
+    def operation(self, form):
+        return services.edit_paper, {
+            "paper": self.paper,
+            "title": form.cleaned_data["title"],
+            "abstract": form.cleaned_data["abstract"],
+            "version": form.version_value(),
+        }
+
+    def success_url_for(self, action):
+        return Paper.objects.get(pk=self.paper.pk).get_absolute_url()
+
+
+# --- 6. dismiss -----------------------------------------------------------------------------------
+
+
+class DismissView(OperationView):
+    template_name = "curation/dismiss.html"
+    form_class = forms.DismissForm
+    http_method_names = ["post"]
+
+    def operation(self, form):
+        first, second = form.records()
+        return services.dismiss_pair, {
+            "kind": form.cleaned_data["kind"],
+            "first": first,
+            "second": second,
+        }
+
+    def success_url_for(self, action):
+        if action.dismissed_pairs.get().kind == "author":
+            return reverse("curation:author-duplicates")
+        return reverse("curation:paper-duplicates")
+
+
+# --- 7. history and undo ----------------------------------------------------------------------
+
+
+class HistoryView(CuratorRequiredMixin, ListView):
+    template_name = "curation/history.html"
+    context_object_name = "actions"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filters = {
+            "actor": self.request.GET.get("actor", "")[:150],
+            "kind": self.request.GET.get("kind", "")
+            if self.request.GET.get("kind") in CurationAction.Kind.values
+            else "",
+        }
+        self.record = None
+        model, object_id = "", None
+        if slug := self.request.GET.get("author", "")[:120]:
+            self.record = get_object_or_404(Author, slug=slug)
+            model, object_id = ActionTarget.Model.AUTHOR, self.record.pk
+        elif slug := self.request.GET.get("paper", "")[:120]:
+            self.record = get_object_or_404(Paper, slug=slug)
+            model, object_id = ActionTarget.Model.PAPER, self.record.pk
+        elif source := self.request.GET.get("source", "")[:255]:
+            self.record = get_object_or_404(SourcePage, source=source)
+            model, object_id = ActionTarget.Model.PAGE, self.record.pk
+        return selectors.history(model=model, object_id=object_id, **self.filters)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filters=self.filters,
+            record=self.record,
+            kinds=CurationAction.Kind.choices,
+            curators=selectors.curator_names(),
+            **kwargs,
+        )
+
+
+class ActionDetailView(CuratorRequiredMixin, DetailView):
+    template_name = "curation/action_detail.html"
+    context_object_name = "action"
+    queryset = CurationAction.objects.select_related("actor", "undone_by")
+
+    def get_context_data(self, **kwargs):
+        action = self.object
+        rows = action.changes.get("rows", [])
+        return super().get_context_data(
+            changes=selectors.describe_rows(rows),
+            counts=selectors.change_counts(rows),
+            more=max(0, len(rows) - selectors.MAX_DESCRIBED_ROWS),
+            dependents=[] if action.is_undone else services.dependent_actions(action),
+            **kwargs,
+        )
+
+
+class UndoView(CuratorRequiredMixin, DetailView):
+    """POST only: the action's page is the confirmation (it shows the diff to reverse)."""
+
+    http_method_names = ["post"]
+    queryset = CurationAction.objects.all()
+
+    def post(self, request, *args, **kwargs):
+        action = self.get_object()
+        try:
+            services.undo_action(action=action, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(reverse("curation:action-detail", args=[action.pk]))
+        messages.success(request, f"Undone: {action.summary}.")
+        return HttpResponseRedirect(reverse("curation:history"))
