@@ -10,17 +10,28 @@ Two ways to page through a list:
   however deep, and rows added meanwhile never shift the pages. For exporting the
   whole catalogue. Filters apply; ``ordering=`` does not (always id order).
 
-Merged authors and papers, and their old slugs, answer 301 to the survivor.
+A detail embeds at most ``EMBEDDED`` (20) items of each list that grows with the
+catalogue (an author's papers and co-authors, a paper's authors and entries, a
+page's entries), with the list's count and the address of the whole list:
+``/api/authors/<slug>/papers/``, ``.../coauthors/``, ``/api/papers/<slug>/authors/``,
+``.../entries/``, ``/api/pages/<source>/entries/``, paginated like the lists.
+
+Merged authors and papers, and their old slugs, answer 301 to the survivor (their
+sub-lists too). Slugs are matched by shape in the URL, so a malformed one (a dot, a
+NUL byte) is a plain 404 before any query.
 """
 
 from __future__ import annotations
 
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+import functools
+
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
@@ -28,20 +39,26 @@ from rest_framework.response import Response
 from . import selectors
 from .filters import (
     AuthorFilter,
-    AuthorSearchFilter,
     PageFilter,
     PaperFilter,
-    TextSearchFilter,
+    SelectorSearchFilter,
     VenueFilter,
 )
+from .models import SourcePage
 from .serializers import (
+    EMBEDDED,
     FIELD_ERRORS_SCHEMA,
     AuthorDetailSerializer,
     AuthorListSerializer,
+    AuthorPaperSerializer,
+    CoauthorSerializer,
     ErrorSerializer,
     PageDetailSerializer,
+    PageEntrySerializer,
     PageListSerializer,
+    PaperAuthorSerializer,
     PaperDetailSerializer,
+    PaperEntrySerializer,
     PaperListSerializer,
     VenueSerializer,
 )
@@ -133,6 +150,44 @@ def _detail_schema(serializer, summary: str, *, redirects: bool):
     return extend_schema(summary=summary, responses=responses)
 
 
+def _sublist_schema(serializer, summary: str, *, redirects: bool):
+    """A record's whole list (paginated): 404 for an unknown record or page number."""
+    responses = {
+        200: serializer(many=True),
+        400: BAD_FILTER,
+        404: OpenApiResponse(ErrorSerializer, description="No such record, or no such page."),
+        429: THROTTLED,
+    }
+    if redirects:
+        responses[301] = MOVED
+    return extend_schema(summary=summary, responses=responses)
+
+
+def sublist(serializer, summary: str, *, redirects: bool):
+    """Turn ``select(self, record) -> queryset`` into a ``GET <record>/<name>/`` action:
+    the whole of a list the detail embeds in part, paginated by page number, without
+    the record list's filters. The record comes from the viewset's ``live_record``."""
+
+    def decorate(select):
+        @functools.wraps(select)
+        def view(self, request, *args, **kwargs):
+            record = self.live_record()
+            if isinstance(record, HttpResponse):  # a 301 to the survivor's list
+                return record
+            page = self.paginate_queryset(select(self, record))
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+        routed = action(
+            detail=True,
+            serializer_class=serializer,
+            filter_backends=[],
+            pagination_class=NumberedPagination,
+        )(view)
+        return _sublist_schema(serializer, summary, redirects=redirects)(routed)
+
+    return decorate
+
+
 class ApiSchema(AutoSchema):
     """Optional query parameters are marked ``allowEmptyValue``: an empty value
     (``?has_orcid=``, as an HTML form sends it) means the parameter is absent."""
@@ -145,38 +200,53 @@ class ApiSchema(AutoSchema):
         return operation
 
 
-class ListDetailSerializersMixin:
+SLUG = "[-a-zA-Z0-9_]+"  # what a slug can hold (as the HTML pages' <slug:...>)
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and detail with their own serializers; sub-lists name theirs in ``@action``."""
+
+    pagination_class = NumberedPagination
+    schema = ApiSchema()
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
     list_serializer_class = None
     detail_serializer_class = None
 
     def get_serializer_class(self):
         if self.action == "retrieve":
             return self.detail_serializer_class
-        return self.list_serializer_class
+        if self.action == "list":
+            return self.list_serializer_class
+        return self.serializer_class
 
 
 class RedirectMergedMixin:
-    """Detail of a mergeable record: the selector follows old slugs and merges;
-    when it lands on another slug the answer is a 301 to that record's address."""
+    """A mergeable record: the selector follows old slugs and merges; when it lands on
+    another slug the answer is a 301 to the same address (detail or sub-list, query
+    kept) under the survivor's slug."""
 
     resolve = None  # selector: slug -> live record (raises Http404)
 
-    def retrieve(self, request, *args, **kwargs):
-        slug = kwargs[self.lookup_field]
+    def live_record(self) -> object | HttpResponse:
+        """The live record the URL's slug names, or a 301 to where it lives now."""
+        slug = self.kwargs[self.lookup_field]
         record = type(self).resolve(slug)
-        if record.slug != slug:
-            location = reverse(f"api:{self.basename}-detail", kwargs={"slug": record.slug})
-            query = request.META.get("QUERY_STRING", "")
-            return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
+        if record.slug == slug:
+            return record
+        url_name = "detail" if self.action == "retrieve" else self.action
+        location = reverse(f"api:{self.basename}-{url_name}", kwargs={"slug": record.slug})
+        query = self.request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.live_record()
+        if isinstance(record, HttpResponse):
+            return record
         return Response(self.get_serializer(self.prepare(record)).data)
 
     def prepare(self, record):
         return record
-
-
-class ReadOnlyViewSet(ListDetailSerializersMixin, viewsets.ReadOnlyModelViewSet):
-    pagination_class = NumberedPagination
-    schema = ApiSchema()
 
 
 # --- viewsets ------------------------------------------------------------------------
@@ -186,7 +256,8 @@ class ReadOnlyViewSet(ListDetailSerializersMixin, viewsets.ReadOnlyModelViewSet)
     list=_list_schema(AuthorListSerializer, "Live authors, alphabetical by family name"),
     retrieve=_detail_schema(
         AuthorDetailSerializer,
-        "An author with name variants, papers (with the page lines that claim them) and co-authors",
+        f"An author with name variants, counts, and the first {EMBEDDED} papers (with the "
+        "page lines that claim them) and co-authors",
         redirects=True,
     ),
 )
@@ -196,22 +267,43 @@ class AuthorViewSet(RedirectMergedMixin, ReadOnlyViewSet):
     Pagination: page numbers here; ``/api/stream/authors/`` for a cursor stream.
     """
 
-    lookup_field = "slug"
     list_serializer_class = AuthorListSerializer
     detail_serializer_class = AuthorDetailSerializer
     filterset_class = AuthorFilter
-    filter_backends = [DjangoFilterBackend, AuthorSearchFilter]
+    filter_backends = [DjangoFilterBackend, SelectorSearchFilter]
+    search_selector = staticmethod(selectors.search_authors)
+    search_description = "Words of a name, any order, ignoring case and accents."
     resolve = staticmethod(selectors.author_by_slug)
 
     def get_queryset(self):
         return selectors.author_list()
+
+    def prepare(self, author):
+        return selectors.author_with_provenance(author, limit=EMBEDDED)
+
+    @sublist(
+        AuthorPaperSerializer,
+        "All of an author's papers, with the page lines that claim each (abstract-only last)",
+        redirects=True,
+    )
+    def papers(self, author):
+        return selectors.author_papers(author)
+
+    @sublist(
+        CoauthorSerializer,
+        "All of an author's co-authors, most shared papers first",
+        redirects=True,
+    )
+    def coauthors(self, author):
+        return selectors.author_coauthors(author)
 
 
 @extend_schema_view(
     list=_list_schema(PaperListSerializer, "Live papers with venues and authors"),
     retrieve=_detail_schema(
         PaperDetailSerializer,
-        "A paper with venues, authors (with claiming page lines) and every page entry",
+        f"A paper with venues, counts, and the first {EMBEDDED} authors (with claiming page "
+        "lines) and page entries",
         redirects=True,
     ),
 )
@@ -221,19 +313,35 @@ class PaperViewSet(RedirectMergedMixin, ReadOnlyViewSet):
     Pagination: page numbers here; ``/api/stream/papers/`` for a cursor stream.
     """
 
-    lookup_field = "slug"
     list_serializer_class = PaperListSerializer
     detail_serializer_class = PaperDetailSerializer
     filterset_class = PaperFilter
-    filter_backends = [DjangoFilterBackend, TextSearchFilter]
-    search_fields = ["title", "abstract"]
+    filter_backends = [DjangoFilterBackend, SelectorSearchFilter]
+    search_selector = staticmethod(selectors.papers_with_words)
+    search_description = "Words that must all appear in the title or the abstract, as q."
     resolve = staticmethod(selectors.paper_by_slug)
 
     def get_queryset(self):
-        return selectors.paper_list()
+        return selectors.paper_list(authors_shown=EMBEDDED)
 
     def prepare(self, paper):
-        return selectors.paper_with_provenance(paper)
+        return selectors.paper_with_provenance(paper, limit=EMBEDDED)
+
+    @sublist(
+        PaperAuthorSerializer,
+        "All of a paper's authors, by name, with the page lines that claim each",
+        redirects=True,
+    )
+    def authors(self, paper):
+        return selectors.paper_authorships(paper)
+
+    @sublist(
+        PaperEntrySerializer,
+        "All page entries listing a paper, by source name and position",
+        redirects=True,
+    )
+    def entries(self, paper):
+        return selectors.paper_entries(paper)
 
 
 @extend_schema_view(
@@ -241,12 +349,11 @@ class PaperViewSet(RedirectMergedMixin, ReadOnlyViewSet):
     retrieve=_detail_schema(VenueSerializer, "A venue", redirects=False),
 )
 class VenueViewSet(ReadOnlyViewSet):
-    """Venues; ``papers`` links to the venue's filtered paper list.
+    """Venues; ``papers_url`` is the venue's filtered paper list.
 
     Pagination: page numbers here; ``/api/stream/venues/`` for a cursor stream.
     """
 
-    lookup_field = "slug"
     list_serializer_class = VenueSerializer
     detail_serializer_class = VenueSerializer
     filterset_class = VenueFilter
@@ -255,34 +362,46 @@ class VenueViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         return selectors.venue_list()
 
+    def get_object(self):
+        return selectors.venue_by_slug(self.kwargs[self.lookup_field])
+
 
 @extend_schema_view(
     list=_list_schema(PageListSerializer, "Imported source pages, by source name"),
     retrieve=_detail_schema(
-        PageDetailSerializer, "A source page with its entries in page order", redirects=False
+        PageDetailSerializer,
+        f"A source page with its first {EMBEDDED} entries in page order",
+        redirects=False,
     ),
 )
 class PageViewSet(ReadOnlyViewSet):
     """Source pages: the imported files, their shape (kind), label, assignment
-    state and, in the detail, every entry as written with the paper it resolved to.
+    state and, in the detail, its entries as written with the paper each resolved to.
 
     Addressed by source name (file names contain dots). Pagination: page numbers
     here; ``/api/stream/pages/`` for a cursor stream.
     """
 
     lookup_field = "source"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = r"[^/\x00]+"
     list_serializer_class = PageListSerializer
     detail_serializer_class = PageDetailSerializer
     filterset_class = PageFilter
     filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):
-        return selectors.page_list().order_by("source")
+        return selectors.page_list()
 
     def retrieve(self, request, *args, **kwargs):
-        page = selectors.page_with_entries(kwargs[self.lookup_field])
+        page = selectors.page_with_entries(kwargs[self.lookup_field], limit=EMBEDDED)
         return Response(self.get_serializer(page).data)
+
+    def live_record(self) -> SourcePage:
+        return selectors.page_by_source(self.kwargs[self.lookup_field])
+
+    @sublist(PageEntrySerializer, "All entries of a page, in page order", redirects=False)
+    def entries(self, page):
+        return selectors.page_entries(page)
 
 
 # --- cursor streams ------------------------------------------------------------------

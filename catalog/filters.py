@@ -192,36 +192,51 @@ class PageFilter(django_filters.FilterSet):
         exclude=True,
         help_text="false: anonymous pages waiting for a curator.",
     )
-    author = slug_filter("Slug of the page's author.", field_name="author__slug")
+    author = slug_filter(
+        "Slug of the page's author (an old slug or a merged author's leads to the survivor).",
+        method="filter_author",
+    )
 
     class Meta:
         model = SourcePage
         fields: list[str] = []
 
+    def filter_author(self, queryset, name, value):
+        return selectors.pages_of_author(queryset, value)
+
 
 # --- search= ------------------------------------------------------------------------
 
 
-class TextSearchFilter(SearchFilter):
-    """``search=``: every word must match one of the view's ``search_fields``."""
+class SelectorSearchFilter(SearchFilter):
+    """``search=``: the view's ``search_selector(queryset, text)`` over the words given.
 
-    search_description = "Words that must all match (case-insensitive)."
+    The same selectors serve the filters (``name=`` on authors, ``q=`` on papers), so
+    ``search=`` and its filter never disagree. The text is checked like any filter
+    value (no NUL, at most ``max_length`` characters, at most 12 words used): an
+    unbounded text would make SQLite refuse the query (a 500).
+    """
 
-    def get_search_terms(self, request):
+    max_length = 500
+
+    def get_search_text(self, request) -> str:
         value = request.query_params.get(self.search_param, "")
-        if "\x00" in value:
-            raise ValidationError({self.search_param: ["Null characters are not allowed."]})
-        return super().get_search_terms(request)
-
-
-class AuthorSearchFilter(TextSearchFilter):
-    """``search=`` on authors: names, ignoring case, accents and word order."""
-
-    search_description = "Words of a name, any order, ignoring case and accents."
+        field = forms.CharField(max_length=self.max_length, required=False, strip=False)
+        try:
+            field.clean(value)
+        except forms.ValidationError as error:
+            raise ValidationError({self.search_param: error.messages}) from None
+        return " ".join(self.get_search_terms(request))  # commas and quotes as DRF reads them
 
     def filter_queryset(self, request, queryset, view):
-        terms = self.get_search_terms(request)
-        return selectors.search_authors(queryset, " ".join(terms)) if terms else queryset
+        text = self.get_search_text(request)
+        return view.search_selector(queryset, text) if text.strip() else queryset
+
+    def get_schema_operation_parameters(self, view):
+        [parameter] = super().get_schema_operation_parameters(view)
+        parameter["description"] = view.search_description
+        parameter["schema"]["maxLength"] = self.max_length
+        return [parameter]
 
     def to_html(self, request, queryset, view):
         """The browsable API's search box (the base class shows it only for search_fields)."""

@@ -1,8 +1,13 @@
 """JSON shapes of the read-only API. Serializers only read what the selectors fetched.
 
 Records are named by slug (authors, papers, venues) or source name (pages), never by
-row id, and each carries ``url``, its API address. Provenance is spelled out: the
-page entries (source file, position, line) that claim each authorship.
+row id, and each carries ``url``, its API address; a reference to another record is
+always the same small object (``slug`` or ``source``, a name, ``url``). Provenance is
+spelled out: the page entries (source file, position, line) that claim each authorship.
+
+Embedded lists are bounded: a record shows at most ``EMBEDDED`` items of a list that
+can grow with the catalogue, next to ``<list>_count`` (how many there are) and
+``<list>_url`` (the whole list, paginated, with items of the same shape).
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from . import selectors
 from .models import Author, Authorship, Paper, SourceEntry, SourcePage, Venue
+
+EMBEDDED = 20  # items of a growing list shown inside a record
 
 # --- errors (documentation only: DRF's exception handler writes these) ----------
 
@@ -56,6 +62,34 @@ class PaperRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "title", "url"]
 
 
+@extend_schema_field(VenueRefSerializer(many=True))
+class VenuesField(serializers.ReadOnlyField):
+    """A paper's venues, from its prefetched appearances (``source`` leads to them)."""
+
+    def to_representation(self, appearances):
+        venues = [appearance.venue for appearance in appearances.all()]
+        return VenueRefSerializer(venues, many=True, context=self.context).data
+
+
+def _list_link(view_name: str, lookup_field: str, what: str):
+    return serializers.HyperlinkedIdentityField(
+        view_name=view_name,
+        lookup_field=lookup_field,
+        help_text=f"The whole list of {what}, paginated, items shaped as in the embedded list.",
+    )
+
+
+def _count(help_text: str):
+    return serializers.IntegerField(read_only=True, help_text=help_text)
+
+
+def _shown(what: str, link: str) -> str:
+    return f"The first {EMBEDDED} {what}; all of them at {link}."
+
+
+# --- page entries: provenance --------------------------------------------------------
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     """A page entry that claims an authorship: where exactly the page says so."""
 
@@ -69,11 +103,47 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SourceEntry
-        fields = ["source", "position", "line", "page"]
+        fields = ["source", "page", "position", "line"]
 
 
-def _venues(appearances) -> list[Venue]:
-    return [appearance.venue for appearance in appearances.all()]
+class EntrySerializer(serializers.ModelSerializer):
+    """A page entry as written, and the author it claims."""
+
+    venue = serializers.CharField(source="venue_name", help_text="As written; may be blank.")
+    author = AuthorRefSerializer(
+        source="authorship.author",
+        read_only=True,
+        allow_null=True,
+        help_text="The author the entry claims; null on an unassigned page.",
+    )
+
+    class Meta:
+        model = SourceEntry
+        fields = ["position", "line", "title", "venue", "abstract", "author"]
+
+
+class PageEntrySerializer(EntrySerializer):
+    """An entry of a page, with the paper it resolved to."""
+
+    paper = PaperRefSerializer(read_only=True, help_text="The paper the entry resolved to.")
+
+    class Meta(EntrySerializer.Meta):
+        fields = [*EntrySerializer.Meta.fields, "paper"]
+
+
+class PaperEntrySerializer(EntrySerializer):
+    """A page entry that resolved to the paper, with the page it stands on."""
+
+    source = serializers.CharField(source="page.source", help_text="The page file's name.")
+    page = serializers.HyperlinkedRelatedField(
+        view_name="api:page-detail",
+        lookup_field="source",
+        read_only=True,
+        help_text="The page's API address.",
+    )
+
+    class Meta(EntrySerializer.Meta):
+        fields = ["source", "page", *EntrySerializer.Meta.fields]
 
 
 # --- authors ------------------------------------------------------------------------
@@ -82,7 +152,7 @@ def _venues(appearances) -> list[Venue]:
 class AuthorListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:author-detail", lookup_field="slug")
     orcid = serializers.SerializerMethodField()
-    paper_count = serializers.IntegerField(read_only=True)
+    paper_count = _count("How many papers the author has.")
 
     class Meta:
         model = Author
@@ -108,17 +178,12 @@ class AuthorPaperSerializer(serializers.ModelSerializer):
         source="paper", view_name="api:paper-detail", lookup_field="slug", read_only=True
     )
     title = serializers.CharField(source="paper.title", help_text='"" when abstract-only.')
-    venues = serializers.SerializerMethodField()
+    venues = VenuesField(source="paper.appearances")
     claims = ClaimSerializer(source="entries", many=True, read_only=True)
 
     class Meta:
         model = Authorship
         fields = ["slug", "url", "title", "venues", "decided_by", "curated", "claims"]
-
-    @extend_schema_field(VenueRefSerializer(many=True))
-    def get_venues(self, authorship: Authorship) -> list:
-        venues = _venues(authorship.paper.appearances)
-        return VenueRefSerializer(venues, many=True, context=self.context).data
 
 
 class CoauthorSerializer(AuthorRefSerializer):
@@ -132,92 +197,75 @@ class AuthorDetailSerializer(AuthorListSerializer):
     names = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="name", help_text="Every name variant seen."
     )
-    papers = serializers.SerializerMethodField()
-    coauthors = serializers.SerializerMethodField()
+    papers = AuthorPaperSerializer(
+        source="authorships_shown",
+        many=True,
+        read_only=True,
+        help_text=_shown(
+            "papers (abstract-only last), each with the page lines claiming it", "papers_url"
+        ),
+    )
+    papers_url = _list_link("api:author-papers", "slug", "the author's papers")
+    coauthor_count = _count("How many live authors share a paper with the author.")
+    coauthors = CoauthorSerializer(
+        source="coauthors_shown",
+        many=True,
+        read_only=True,
+        help_text=_shown("co-authors, most shared papers first", "coauthors_url"),
+    )
+    coauthors_url = _list_link("api:author-coauthors", "slug", "co-authors")
 
     class Meta(AuthorListSerializer.Meta):
-        fields = [field for field in AuthorListSerializer.Meta.fields if field != "paper_count"] + [
+        fields = [
+            *AuthorListSerializer.Meta.fields,
             "names",
             "papers",
+            "papers_url",
+            "coauthor_count",
             "coauthors",
+            "coauthors_url",
             "created_at",
             "updated_at",
         ]
-
-    @extend_schema_field(AuthorPaperSerializer(many=True))
-    def get_papers(self, author: Author) -> list:
-        papers = selectors.author_papers(author)
-        return AuthorPaperSerializer(papers, many=True, context=self.context).data
-
-    @extend_schema_field(CoauthorSerializer(many=True))
-    def get_coauthors(self, author: Author) -> list:
-        coauthors = selectors.coauthors(author)
-        return CoauthorSerializer(coauthors, many=True, context=self.context).data
 
 
 # --- papers -------------------------------------------------------------------------
 
 
-class PaperListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:paper-detail", lookup_field="slug")
-    venues = serializers.SerializerMethodField()
-    authors = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Paper
-        fields = ["slug", "url", "title", "abstract", "venues", "authors", "created_at"]
-        extra_kwargs = {"title": {"help_text": '"" when abstract-only.'}}
-
-    @extend_schema_field(VenueRefSerializer(many=True))
-    def get_venues(self, paper: Paper) -> list:
-        return VenueRefSerializer(_venues(paper.appearances), many=True, context=self.context).data
-
-    @extend_schema_field(AuthorRefSerializer(many=True))
-    def get_authors(self, paper: Paper) -> list:
-        authors = [authorship.author for authorship in paper.authorships.all()]
-        return AuthorRefSerializer(authors, many=True, context=self.context).data
-
-
-class PaperAuthorSerializer(serializers.ModelSerializer):
-    """One author of a paper, with the entries that claim the authorship."""
+class PaperAuthorRefSerializer(serializers.ModelSerializer):
+    """An author of a paper (an authorship), shaped as any author reference."""
 
     slug = serializers.CharField(source="author.slug")
     display_name = serializers.CharField(source="author.display_name")
     url = serializers.HyperlinkedRelatedField(
         source="author", view_name="api:author-detail", lookup_field="slug", read_only=True
     )
-    claims = ClaimSerializer(source="entries", many=True, read_only=True)
 
     class Meta:
         model = Authorship
-        fields = ["slug", "display_name", "url", "decided_by", "curated", "claims"]
+        fields = ["slug", "display_name", "url"]
 
 
-class PaperEntrySerializer(serializers.ModelSerializer):
-    """A page entry that resolved to the paper, as written on the page."""
+class PaperAuthorSerializer(PaperAuthorRefSerializer):
+    """An author of a paper, with who decided it and the entries that claim it."""
 
-    source = serializers.CharField(source="page.source")
-    page = serializers.HyperlinkedRelatedField(
-        view_name="api:page-detail", lookup_field="source", read_only=True
-    )
-    venue = serializers.CharField(source="venue_name", help_text="As written; may be blank.")
-    author = serializers.SerializerMethodField(
-        help_text="Slug of the author the entry claims; null on an unassigned page."
-    )
+    claims = ClaimSerializer(source="entries", many=True, read_only=True)
 
-    class Meta:
-        model = SourceEntry
-        fields = ["source", "page", "position", "line", "title", "venue", "abstract", "author"]
-
-    def get_author(self, entry: SourceEntry) -> str | None:
-        return entry.authorship.author.slug if entry.authorship_id else None
+    class Meta(PaperAuthorRefSerializer.Meta):
+        fields = [*PaperAuthorRefSerializer.Meta.fields, "decided_by", "curated", "claims"]
 
 
-class PaperDetailSerializer(serializers.ModelSerializer):
+class PaperListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:paper-detail", lookup_field="slug")
-    venues = serializers.SerializerMethodField()
-    authors = PaperAuthorSerializer(source="authorships", many=True, read_only=True)
-    entries = PaperEntrySerializer(many=True, read_only=True)
+    venues = VenuesField(source="appearances")
+    author_count = _count("How many authors the paper has.")
+    authors = PaperAuthorRefSerializer(
+        source="authorships_shown",
+        many=True,
+        read_only=True,
+        help_text=_shown("authors, by name", "authors_url"),
+    )
+    authors_url = _list_link("api:paper-authors", "slug", "the paper's authors")
 
     class Meta:
         model = Paper
@@ -227,16 +275,48 @@ class PaperDetailSerializer(serializers.ModelSerializer):
             "title",
             "abstract",
             "venues",
+            "author_count",
             "authors",
-            "entries",
+            "authors_url",
             "created_at",
-            "updated_at",
         ]
         extra_kwargs = {"title": {"help_text": '"" when abstract-only.'}}
 
-    @extend_schema_field(VenueRefSerializer(many=True))
-    def get_venues(self, paper: Paper) -> list:
-        return VenueRefSerializer(_venues(paper.appearances), many=True, context=self.context).data
+
+class PaperDetailSerializer(PaperListSerializer):
+    authors = PaperAuthorSerializer(
+        source="authorships_shown",
+        many=True,
+        read_only=True,
+        help_text=_shown("authors, by name, each with the page lines claiming it", "authors_url"),
+    )
+    entry_count = _count("How many page entries list the paper.")
+    entries = PaperEntrySerializer(
+        source="entries_shown",
+        many=True,
+        read_only=True,
+        help_text=_shown(
+            "page entries listing the paper, by source name and position", "entries_url"
+        ),
+    )
+    entries_url = _list_link("api:paper-entries", "slug", "page entries listing the paper")
+
+    class Meta(PaperListSerializer.Meta):
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "abstract",
+            "venues",
+            "author_count",
+            "authors",
+            "authors_url",
+            "entry_count",
+            "entries",
+            "entries_url",
+            "created_at",
+            "updated_at",
+        ]
 
 
 # --- venues -------------------------------------------------------------------------
@@ -244,14 +324,16 @@ class PaperDetailSerializer(serializers.ModelSerializer):
 
 class VenueSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:venue-detail", lookup_field="slug")
-    paper_count = serializers.IntegerField(read_only=True)
-    papers = serializers.SerializerMethodField(help_text="The venue's papers (a filtered list).")
+    paper_count = _count("How many papers are listed under the venue.")
+    papers_url = serializers.SerializerMethodField(
+        help_text="The venue's papers: the paper list filtered by this venue."
+    )
 
     class Meta:
         model = Venue
-        fields = ["slug", "url", "name", "paper_count", "papers"]
+        fields = ["slug", "url", "name", "paper_count", "papers_url"]
 
-    def get_papers(self, venue: Venue) -> str:
+    def get_papers_url(self, venue: Venue) -> str:
         url = self.context["request"].build_absolute_uri(reverse("api:paper-list"))
         return f"{url}?venue={venue.slug}"
 
@@ -266,7 +348,7 @@ class PageListSerializer(serializers.ModelSerializer):
     assigned_by = serializers.SerializerMethodField(
         help_text="Who assigned the page: import, curator, or null while unassigned."
     )
-    entry_count = serializers.IntegerField(read_only=True)
+    entry_count = _count("How many entries the page has.")
 
     class Meta:
         model = SourcePage
@@ -288,23 +370,14 @@ class PageListSerializer(serializers.ModelSerializer):
         return page.assigned_by or None
 
 
-class PageEntrySerializer(serializers.ModelSerializer):
-    venue = serializers.CharField(source="venue_name", help_text="As written; may be blank.")
-    paper = PaperRefSerializer(read_only=True, help_text="The paper the entry resolved to.")
-    author = serializers.SerializerMethodField(
-        help_text="Slug of the author the entry claims; null on an unassigned page."
-    )
-
-    class Meta:
-        model = SourceEntry
-        fields = ["position", "line", "title", "venue", "abstract", "paper", "author"]
-
-    def get_author(self, entry: SourceEntry) -> str | None:
-        return entry.authorship.author.slug if entry.authorship_id else None
-
-
 class PageDetailSerializer(PageListSerializer):
-    entries = PageEntrySerializer(many=True, read_only=True)
+    entries = PageEntrySerializer(
+        source="entries_shown",
+        many=True,
+        read_only=True,
+        help_text=_shown("entries, in page order", "entries_url"),
+    )
+    entries_url = _list_link("api:page-entries", "source", "the page's entries")
 
     class Meta(PageListSerializer.Meta):
-        fields = [*PageListSerializer.Meta.fields, "entries"]
+        fields = [*PageListSerializer.Meta.fields, "entries", "entries_url"]

@@ -18,6 +18,7 @@ from tests.pages import named_page, write_page
 
 SUTSKEVER = "sutskever-ilya"
 ADAPTIVE_SKIP = "adaptive-skip-intervals-temporal-abstraction-for-recurrent-dynamical-models"
+GAUSSIAN = "inference-of-nonlinear-partial-differential-equations-via-constrained-gaussian"
 SEED_AUTHORS = {"parascandolo-giambattista", SUTSKEVER, "wu-jeff"}
 SEED_PAGES = {
     "000_66da5a788456bc5b.txt",
@@ -39,6 +40,11 @@ def _get(client, url: str) -> dict:
 
 def _slugs(payload: dict, key: str = "slug") -> set[str]:
     return {item[key] for item in payload["results"]}
+
+
+def _slug(ref: dict | None) -> str | None:
+    """The slug of a reference (``{"slug", "display_name", "url"}``), None for null."""
+    return None if ref is None else ref["slug"]
 
 
 def _queries(client, url: str) -> tuple[int, dict]:
@@ -141,11 +147,40 @@ def tight_anon_throttle(monkeypatch):
 def test_author_detail_lists_papers_and_coauthors_with_shared_counts(client, imported_seeds):
     author = _get(client, f"/api/authors/{SUTSKEVER}/")
 
-    assert len(author["papers"]) == 10
-    assert {(c["slug"], c["display_name"], c["shared"]) for c in author["coauthors"]} == {
-        ("parascandolo-giambattista", "Giambattista Parascandolo", 2),
-        ("wu-jeff", "Jeff Wu", 2),
-    }
+    assert (author["paper_count"], author["papers_url"]) == (
+        10,
+        f"http://testserver/api/authors/{SUTSKEVER}/papers/",
+    )
+    assert [(p["slug"], [c["line"] for c in p["claims"]]) for p in author["papers"]] == [
+        ("consistency-models", [43]),
+        ("formal-mathematics-statement-curriculum-learning", [64]),
+        ("gpt-4-technical-report", [29]),
+        ("gpt-4o-system-card", [15]),
+        ("let-s-verify-step-by-step", [50]),
+        ("openai-o1-system-card", [8]),
+        ("robust-speech-recognition-via-large-scale-weak-supervision", [57]),
+        ("scaling-and-evaluating-sparse-autoencoders", [22]),
+        ("unsupervised-neural-machine-translation-with-generative-language-models-only", [71]),
+        ("weak-to-strong-generalization-eliciting-strong-capabilities-with-weak", [36]),
+    ]
+    assert (author["coauthor_count"], author["coauthors_url"]) == (
+        2,
+        f"http://testserver/api/authors/{SUTSKEVER}/coauthors/",
+    )
+    assert author["coauthors"] == [
+        {
+            "slug": "parascandolo-giambattista",
+            "display_name": "Giambattista Parascandolo",
+            "url": "http://testserver/api/authors/parascandolo-giambattista/",
+            "shared": 2,
+        },
+        {
+            "slug": "wu-jeff",
+            "display_name": "Jeff Wu",
+            "url": "http://testserver/api/authors/wu-jeff/",
+            "shared": 2,
+        },
+    ]
 
 
 def test_page_list_filtered_unassigned_returns_the_two_anonymous_pages(client, imported_seeds):
@@ -206,11 +241,22 @@ def test_author_detail_of_old_slug_redirects_keeping_the_query(client, imported_
     [
         ("/api/authors/nobody/", "No author has this address."),
         ("/api/papers/no-such-paper/", "No paper has this address."),
-        ("/api/venues/no-such-venue/", "No Venue matches the given query."),
+        ("/api/venues/no-such-venue/", "No venue has this address."),
         ("/api/pages/no-such-page.txt/", "No page has this source name."),
         ("/api/authors/not.a.slug/", "Not found."),
         ("/api/no-such-endpoint/", "Not found."),
         ("/api/venues/line%0Abreak.x/", "Not found."),
+        # A NUL byte: PostgreSQL refuses it in a query, so it never reaches one.
+        ("/api/authors/a%00b/", "Not found."),
+        ("/api/papers/%00/", "Not found."),
+        ("/api/venues/%00/", "Not found."),
+        ("/api/pages/%00.txt/", "Not found."),
+        ("/api/pages/a%00.txt/entries/", "Not found."),
+        (f"/api/authors/{SUTSKEVER}%00/papers/", "Not found."),
+        ("/api/authors/nobody/papers/", "No author has this address."),
+        ("/api/papers/no-such-paper/entries/", "No paper has this address."),
+        ("/api/pages/no-such-page.txt/entries/", "No page has this source name."),
+        (f"/api/pages/{'x' * 3000}.txt/", "No page has this source name."),
     ],
 )
 def test_unknown_address_is_a_json_404(client, imported_seeds, url, detail):
@@ -220,6 +266,21 @@ def test_unknown_address_is_a_json_404(client, imported_seeds, url, detail):
         404,
         "application/json",
         {"detail": detail},
+    )
+
+
+def test_retired_author_slug_names_nothing(client, imported_seeds):
+    AuthorSlugAlias.objects.create(author=None, slug="withdrawn-author")
+
+    detail = client.get("/api/authors/withdrawn-author/papers/")
+    papers = _get(client, "/api/papers/?author=withdrawn-author")
+    pages = _get(client, "/api/pages/?author=withdrawn-author")
+
+    assert (detail.status_code, detail.json(), papers["count"], pages["count"]) == (
+        404,
+        {"detail": "No author has this address."},
+        0,
+        0,
     )
 
 
@@ -243,6 +304,21 @@ def test_author_list_filters(client, imported_seeds, query, expected):
     )
 
     assert _slugs(_get(client, f"/api/authors/?{query}")) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["name=ilya+sutskever", "search=sutskever", "has_orcid=false&name=ilya"],
+)
+def test_author_filters_never_return_a_merged_author(client, tombstone_author, query):
+    Author.objects.filter(pk=tombstone_author.pk).update(
+        family_name="Sutskever", given_name="Ilya", sort_key="sutskever ilya"
+    )
+
+    authors = _get(client, f"/api/authors/?{query}")
+    stream = _get(client, f"/api/stream/authors/?{query}")
+
+    assert (_slugs(authors), _slugs(stream)) == ({SUTSKEVER}, {SUTSKEVER})
 
 
 def test_author_list_orders_by_name_descending(client, imported_seeds):
@@ -285,8 +361,10 @@ def test_paper_detail_shows_venues_authors_with_claims_and_entries(client, impor
             [("000_66da5a788456bc5b.txt", 7, 50), ("000_66da5a788456bc5b.txt", 9, 64)],
         )
     ]
+    assert (paper["author_count"], paper["entry_count"]) == (1, 2)
     assert [
-        (e["source"], e["position"], e["line"], e["venue"], e["author"]) for e in paper["entries"]
+        (e["source"], e["position"], e["line"], e["venue"], _slug(e["author"]))
+        for e in paper["entries"]
     ] == [
         (
             "000_66da5a788456bc5b.txt",
@@ -308,7 +386,7 @@ def test_paper_detail_shows_venues_authors_with_claims_and_entries(client, impor
 def test_paper_detail_lists_abstract_only_entries_of_anonymous_pages(client, imported_seeds):
     paper = _get(client, "/api/papers/openai-o1-system-card/")
 
-    assert [(e["source"], e["line"], e["title"], e["author"]) for e in paper["entries"]] == [
+    assert [(e["source"], e["line"], e["title"], _slug(e["author"])) for e in paper["entries"]] == [
         ("000_66da5a788456bc5b.txt", 8, "OpenAI o1 System Card", "parascandolo-giambattista"),
         ("001_fa869cb8beed8520.txt", 2, "", None),
         ("002_35c52ba779523854.txt", 8, "OpenAI o1 System Card", SUTSKEVER),
@@ -354,6 +432,24 @@ def test_paper_list_filters(client, imported_seeds, query, expected_count):
     papers = _get(client, f"/api/papers/?{query}&page_size=200")
 
     assert (papers["count"], len(papers["results"])) == (expected_count, expected_count)
+
+
+@pytest.mark.parametrize("query", ["q=adaptive+skip", "search=adaptive+skip", "has_title=true"])
+def test_paper_filters_never_return_a_merged_paper(client, imported_seeds, query):
+    survivor = Paper.objects.get(slug=ADAPTIVE_SKIP)
+    PaperFactory(slug="adaptive-skip-duplicate", title=survivor.title, merged_into=survivor)
+
+    papers = _get(client, f"/api/papers/?{query}&page_size=200")
+    stream = _get(client, f"/api/stream/papers/?{query}&page_size=500")
+
+    expected = (
+        {ADAPTIVE_SKIP}
+        if "skip" in query
+        else set(
+            Paper.objects.filter(merged_into=None).exclude(title="").values_list("slug", flat=True)
+        )
+    )
+    assert (_slugs(papers), _slugs(stream)) == (expected, expected)
 
 
 def test_paper_list_filter_by_merged_author_finds_the_survivors_papers(client, tombstone_author):
@@ -412,7 +508,7 @@ def test_venue_detail_links_to_its_papers(client, imported_seeds):
         "url": "http://testserver/api/venues/aaai-conferences/",
         "name": "AAAI Conferences",
         "paper_count": 1,
-        "papers": "http://testserver/api/papers/?venue=aaai-conferences",
+        "papers_url": "http://testserver/api/papers/?venue=aaai-conferences",
     }
 
 
@@ -423,10 +519,12 @@ def test_venue_detail_links_to_its_papers(client, imported_seeds):
         ("kind=anonymous", {"001_fa869cb8beed8520.txt", "004_ecb8618afa550e8b.txt"}),
         ("assigned=true", SEED_PAGES - {"001_fa869cb8beed8520.txt", "004_ecb8618afa550e8b.txt"}),
         ("author=wu-jeff", {"003_10db5ee52b695946.txt"}),
+        ("author=ilya-sutskever-duplicate", {"002_35c52ba779523854.txt"}),  # merged: survivor
+        ("author=nobody-at-all", set()),
         ("", SEED_PAGES),
     ],
 )
-def test_page_list_filters(client, imported_seeds, query, expected):
+def test_page_list_filters(client, tombstone_author, query, expected):
     assert _slugs(_get(client, f"/api/pages/?{query}"), key="source") == expected
 
 
@@ -440,14 +538,153 @@ def test_page_detail_lists_entries_in_page_order_with_their_papers(client, impor
         SUTSKEVER,
     )
     assert page["assigned_by"] == "import"
-    assert [e["position"] for e in page["entries"]] == list(range(1, page["entry_count"] + 1))
-    first = page["entries"][0]
-    assert (first["line"], first["title"], first["paper"]["slug"], first["author"]) == (
-        8,
-        "OpenAI o1 System Card",
-        "openai-o1-system-card",
-        SUTSKEVER,
+    assert (page["entry_count"], page["entries_url"]) == (
+        10,
+        "http://testserver/api/pages/002_35c52ba779523854.txt/entries/",
     )
+    assert [e["position"] for e in page["entries"]] == list(range(1, 11))
+    first = dict(page["entries"][0])
+    assert first.pop("abstract").startswith("The o1 model series is trained with large-scale")
+    assert first == {
+        "position": 1,
+        "line": 8,
+        "title": "OpenAI o1 System Card",
+        "venue": "arXiv.org Artificial Intelligence",
+        "author": {
+            "slug": SUTSKEVER,
+            "display_name": "Ilya Sutskever",
+            "url": f"http://testserver/api/authors/{SUTSKEVER}/",
+        },
+        "paper": {
+            "slug": "openai-o1-system-card",
+            "title": "OpenAI o1 System Card",
+            "url": "http://testserver/api/papers/openai-o1-system-card/",
+        },
+    }
+
+
+# --- the whole lists a detail embeds in part ------------------------------------------------
+
+
+def test_author_papers_list_pages_through_every_paper_with_its_claims(client, imported_seeds):
+    first = _get(client, f"/api/authors/{SUTSKEVER}/papers/?page_size=3")
+    last = _get(client, f"/api/authors/{SUTSKEVER}/papers/?page_size=3&page=4")
+
+    assert (first["count"], first["next"], last["next"]) == (
+        10,
+        f"http://testserver/api/authors/{SUTSKEVER}/papers/?page=2&page_size=3",
+        None,
+    )
+    assert first["results"][0] == {
+        "slug": "consistency-models",
+        "url": "http://testserver/api/papers/consistency-models/",
+        "title": "Consistency Models",
+        "venues": [
+            {
+                "slug": "arxiv-org-artificial-intelligence",
+                "name": "arXiv.org Artificial Intelligence",
+                "url": "http://testserver/api/venues/arxiv-org-artificial-intelligence/",
+            }
+        ],
+        "decided_by": "import",
+        "curated": False,
+        "claims": [
+            {
+                "source": "002_35c52ba779523854.txt",
+                "page": "http://testserver/api/pages/002_35c52ba779523854.txt/",
+                "position": 6,
+                "line": 43,
+            }
+        ],
+    }
+    assert [p["slug"] for p in last["results"]] == [
+        "weak-to-strong-generalization-eliciting-strong-capabilities-with-weak"
+    ]
+
+
+def test_author_coauthors_list_ranks_by_shared_papers(client, imported_seeds):
+    coauthors = _get(client, "/api/authors/wu-jeff/coauthors/")
+
+    assert (coauthors["count"], [(c["slug"], c["shared"]) for c in coauthors["results"]]) == (
+        2,
+        [(SUTSKEVER, 2), ("parascandolo-giambattista", 1)],
+    )
+
+
+def test_paper_authors_and_entries_lists_hold_what_the_detail_embeds(client, imported_seeds):
+    paper = _get(client, "/api/papers/openai-o1-system-card/")
+    authors = _get(client, paper["authors_url"])
+    entries = _get(client, paper["entries_url"])
+
+    assert (authors["count"], authors["results"]) == (2, paper["authors"])
+    assert (entries["count"], entries["results"]) == (4, paper["entries"])
+
+
+def test_page_entries_list_pages_through_the_entries_in_page_order(client, imported_seeds):
+    entries = _get(client, "/api/pages/001_fa869cb8beed8520.txt/entries/?page_size=4&page=3")
+
+    assert (entries["count"], entries["next"]) == (10, None)
+    assert [(e["position"], e["line"], e["author"]) for e in entries["results"]] == [
+        (9, 10, None),
+        (10, 11, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        (
+            "/api/authors/ilya-sutskever-duplicate/papers/?page=2",
+            f"/api/authors/{SUTSKEVER}/papers/?page=2",
+        ),
+        (
+            "/api/authors/ilya-sutskever-duplicate/coauthors/",
+            f"/api/authors/{SUTSKEVER}/coauthors/",
+        ),
+        ("/api/papers/adaptive-skip-duplicate/authors/", f"/api/papers/{ADAPTIVE_SKIP}/authors/"),
+        ("/api/papers/adaptive-skip-duplicate/entries/", f"/api/papers/{ADAPTIVE_SKIP}/entries/"),
+    ],
+)
+def test_whole_list_of_a_merged_record_redirects_to_the_survivors(
+    client, tombstone_author, url, location
+):
+    PaperFactory(slug="adaptive-skip-duplicate", merged_into=Paper.objects.get(slug=ADAPTIVE_SKIP))
+
+    response = client.get(url)
+
+    assert (response.status_code, response["Location"]) == (301, location)
+
+
+# (url, queries, items at size 1, at size 30): the record's lookup, the count, the rows
+# (+ one per prefetched relation). At size n an author has n papers, a page n entries,
+# and a paper n + 1 authors and entries (so that its first author has n co-authors).
+SUBLIST_QUERIES = [
+    ("/api/authors/{author}/papers/", 5, 1, 30),  # + venues, claims
+    ("/api/authors/{coauthored}/coauthors/", 3, 1, 30),
+    ("/api/papers/{paper}/authors/", 4, 2, 31),  # + claims
+    ("/api/papers/{paper}/entries/", 3, 2, 31),
+    ("/api/pages/{page}/entries/", 3, 1, 30),
+]
+
+
+@pytest.mark.parametrize(("url", "queries", "small_items", "large_items"), SUBLIST_QUERIES)
+def test_whole_list_runs_the_same_queries_for_1_and_30_items(
+    client, db, tmp_path, url, queries, small_items, large_items
+):
+    def records(size: int) -> dict[str, str]:
+        paper = _import_shared_paper(tmp_path / f"paper{size}", f"Shared{size}x", size + 1)
+        return {
+            "author": _import_author(tmp_path / f"author{size}", f"Author{size}x", size),
+            "coauthored": Author.objects.get(family_name=f"Shared{size}xwriter0").slug,
+            "paper": paper,
+            "page": _import_page(tmp_path / f"page{size}", f"Page{size}x", size),
+        }
+
+    small_queries, small = _queries(client, url.format(**records(1)) + "?page_size=200")
+    large_queries, large = _queries(client, url.format(**records(30)) + "?page_size=200")
+
+    assert (small_queries, large_queries) == (queries, queries)
+    assert (len(small["results"]), len(large["results"])) == (small_items, large_items)
 
 
 # --- bad input: 400 with a message, never 500 ------------------------------------------------
@@ -488,6 +725,14 @@ def test_page_detail_lists_entries_in_page_order_with_their_papers(client, impor
             f"/api/authors/?name={'x' * 201}",
             {"name": ["Ensure this value has at most 200 characters (it has 201)."]},
         ),
+        (
+            f"/api/authors/?search={'x' * 100_000}",
+            {"search": ["Ensure this value has at most 500 characters (it has 100000)."]},
+        ),
+        (
+            f"/api/stream/papers/?search={'ab+' * 300}",
+            {"search": ["Ensure this value has at most 500 characters (it has 900)."]},
+        ),
     ],
 )
 def test_malformed_query_parameter_answers_400_with_a_message(client, imported_seeds, url, errors):
@@ -497,12 +742,32 @@ def test_malformed_query_parameter_answers_400_with_a_message(client, imported_s
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/papers/?page=99", "/api/papers/?page=zero", "/api/stream/papers/?cursor=bogus"]
+    ("url", "detail"),
+    [
+        ("/api/papers/?page=99", "Invalid page."),
+        ("/api/papers/?page=zero", "Invalid page."),
+        (f"/api/authors/{SUTSKEVER}/papers/?page=2", "Invalid page."),
+        ("/api/stream/papers/?cursor=bogus", "Invalid cursor"),
+    ],
 )
-def test_page_or_cursor_out_of_range_answers_404(client, imported_seeds, url):
+def test_page_or_cursor_out_of_range_answers_404(client, imported_seeds, url, detail):
     response = client.get(url)
 
-    assert (response.status_code, set(response.json())) == (404, {"detail"})
+    assert (response.status_code, response.json()) == (404, {"detail": detail})
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # 100 words (499 characters): only the first 12 become LIKEs (SQLite refuses a
+        # query of a thousand), so the 13th and later narrow nothing.
+        (f"/api/authors/?search={'+'.join(['ilya'] * 100)}", {SUTSKEVER}),
+        (f"/api/papers/?search={'+'.join(['gaussian'] * 12 + ['zzz'] * 40)}", {GAUSSIAN}),
+        (f"/api/papers/?q={'+'.join(['gaussian'] * 55)}", {GAUSSIAN}),
+    ],
+)
+def test_search_with_many_words_uses_the_first_twelve(client, imported_seeds, url, expected):
+    assert _slugs(_get(client, url)) == expected
 
 
 # --- pagination ----------------------------------------------------------------------------
@@ -593,38 +858,80 @@ def test_list_endpoint_runs_the_same_queries_for_2_and_30_records(
     assert (len(small["results"]), len(large["results"])) == (small_rows, large_rows)
 
 
-def test_author_detail_runs_the_same_queries_for_1_and_20_papers(client, db, tmp_path):
+# Details embed at most EMBEDDED (20) items of each growing list: measured at 1 and at
+# 30 items, the second shows 20 of them and counts 30, for the same number of queries.
+
+
+def test_author_detail_runs_the_same_queries_for_1_and_30_papers(client, db, tmp_path):
     one = _import_author(tmp_path / "one", "Single", 1)
-    twenty = _import_author(tmp_path / "twenty", "Prolific", 20)
+    thirty = _import_author(tmp_path / "thirty", "Prolific", 30)
 
-    measured = [_queries(client, f"/api/authors/{slug}/") for slug in (one, twenty)]
+    measured = [_queries(client, f"/api/authors/{slug}/") for slug in (one, thirty)]
 
-    # author, names, authorships + venues + claims, co-author counts + co-authors
-    assert [(n, len(a["papers"]), len(a["coauthors"])) for n, a in measured] == [
-        (7, 1, 1),
-        (7, 20, 1),
-    ]
+    # author, names, paper count, authorships + venues + claims, co-author count + co-authors
+    assert [
+        (n, a["paper_count"], len(a["papers"]), a["coauthor_count"], len(a["coauthors"]))
+        for n, a in measured
+    ] == [(8, 1, 1, 1, 1), (8, 30, 20, 1, 1)]
 
 
-def test_paper_detail_runs_the_same_queries_for_1_and_20_authors(client, db, tmp_path):
+def test_author_detail_embeds_the_20_closest_of_30_coauthors(client, db, tmp_path):
+    tmp_path.joinpath("pages").mkdir()
+    entry = ("Crowded paper", "Venue", "The abstract of the crowded paper.")
+    import_pages(
+        [
+            write_page(
+                tmp_path / "pages", f"w{n:02}.txt", named_page(f"Writer{n:02}, Ann", [entry])
+            )
+            for n in range(31)
+        ]
+    )
+
+    queries, author = _queries(client, "/api/authors/writer00-ann/")
+
+    assert (queries, author["coauthor_count"]) == (8, 30)
+    assert [c["slug"] for c in author["coauthors"]] == [f"writer{n:02}-ann" for n in range(1, 21)]
+
+
+def test_paper_detail_runs_the_same_queries_for_1_and_30_authors(client, db, tmp_path):
     one = _import_shared_paper(tmp_path / "one", "Lonely", 1)
-    twenty = _import_shared_paper(tmp_path / "twenty", "Crowded", 20)
+    thirty = _import_shared_paper(tmp_path / "thirty", "Crowded", 30)
 
-    measured = [_queries(client, f"/api/papers/{slug}/") for slug in (one, twenty)]
+    measured = [_queries(client, f"/api/papers/{slug}/") for slug in (one, thirty)]
 
-    assert [(n, len(p["authors"]), len(p["entries"])) for n, p in measured] == [
-        (5, 1, 1),
-        (5, 20, 20),
+    # paper, counts, venues, authorships + claims, entries
+    assert [
+        (n, p["author_count"], len(p["authors"]), p["entry_count"], len(p["entries"]))
+        for n, p in measured
+    ] == [(6, 1, 1, 1, 1), (6, 30, 20, 30, 20)]
+
+
+def test_page_detail_runs_the_same_queries_for_1_and_30_entries(client, db, tmp_path):
+    one = _import_page(tmp_path / "one", "Short", 1)
+    thirty = _import_page(tmp_path / "thirty", "Long", 30)
+
+    measured = [_queries(client, f"/api/pages/{source}/") for source in (one, thirty)]
+
+    assert [(n, page["entry_count"], len(page["entries"])) for n, page in measured] == [
+        (2, 1, 1),
+        (2, 30, 20),
     ]
 
 
-def test_page_detail_runs_the_same_queries_for_1_and_20_entries(client, db, tmp_path):
-    one = _import_page(tmp_path / "one", "Short", 1)
-    twenty = _import_page(tmp_path / "twenty", "Long", 20)
+def test_paper_list_embeds_20_of_30_authors(client, db, tmp_path):
+    slug = _import_shared_paper(tmp_path / "thirty", "Crowded", 30)
 
-    measured = [_queries(client, f"/api/pages/{source}/") for source in (one, twenty)]
+    papers = _get(client, "/api/papers/")
 
-    assert [(n, len(page["entries"])) for n, page in measured] == [(2, 1), (2, 20)]
+    [paper] = papers["results"]
+    assert (paper["slug"], paper["author_count"], paper["authors_url"]) == (
+        slug,
+        30,
+        f"http://testserver/api/papers/{slug}/authors/",
+    )
+    whole = _get(client, f"/api/papers/{slug}/authors/?page_size=20")
+    assert [a["slug"] for a in paper["authors"]] == [a["slug"] for a in whole["results"]]
+    assert (len(paper["authors"]), whole["count"]) == (20, 30)
 
 
 def test_venue_detail_runs_one_query(client, imported_seeds):
@@ -645,6 +952,8 @@ def test_venue_detail_runs_one_query(client, imported_seeds):
         ("/api/venues/", "/api/venues/aaai-conferences/"),
         ("/api/pages/", "/api/pages/001_fa869cb8beed8520.txt/"),
         ("/api/stream/papers/", None),
+        (f"/api/authors/{SUTSKEVER}/papers/", None),
+        ("/api/pages/001_fa869cb8beed8520.txt/entries/", None),
     ],
 )
 def test_everyone_can_read_and_nobody_can_write(
@@ -712,12 +1021,17 @@ def test_schema_is_openapi_3_with_every_endpoint(client, db):
     assert set(schema["paths"]) == {
         "/api/authors/",
         "/api/authors/{slug}/",
+        "/api/authors/{slug}/papers/",
+        "/api/authors/{slug}/coauthors/",
         "/api/papers/",
         "/api/papers/{slug}/",
+        "/api/papers/{slug}/authors/",
+        "/api/papers/{slug}/entries/",
         "/api/venues/",
         "/api/venues/{slug}/",
         "/api/pages/",
         "/api/pages/{source}/",
+        "/api/pages/{source}/entries/",
         "/api/stream/authors/",
         "/api/stream/papers/",
         "/api/stream/venues/",
@@ -725,6 +1039,20 @@ def test_schema_is_openapi_3_with_every_endpoint(client, db):
     }
     responses = schema["paths"]["/api/authors/{slug}/"]["get"]["responses"]
     assert set(responses) == {"200", "301", "404", "429"}
+    papers = schema["paths"]["/api/authors/{slug}/papers/"]["get"]
+    assert (
+        set(papers["responses"]),
+        papers["responses"]["200"]["content"]["application/json"]["schema"],
+        {p["name"]: p["schema"] for p in papers["parameters"]},
+    ) == (
+        {"200", "301", "400", "404", "429"},
+        {"$ref": "#/components/schemas/PaginatedAuthorPaperList"},
+        {
+            "page": {"type": "integer", "minimum": 1},
+            "page_size": {"type": "integer", "minimum": 1, "maximum": 200},
+            "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+        },
+    )
     assert set(schema["paths"]["/api/papers/"]["get"]["responses"]) == {"200", "400", "404", "429"}
     stream = schema["paths"]["/api/stream/papers/"]["get"]
     assert {p["name"] for p in stream["parameters"]} == {
@@ -745,7 +1073,14 @@ def test_schema_generates_without_warnings(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/", "/api/authors/", f"/api/authors/{SUTSKEVER}/", "/api/papers/"]
+    "url",
+    [
+        "/api/",
+        "/api/authors/",
+        f"/api/authors/{SUTSKEVER}/",
+        f"/api/authors/{SUTSKEVER}/papers/",
+        "/api/papers/",
+    ],
 )
 def test_browsable_api_renders_for_browsers(client, imported_seeds, url):
     response = client.get(url, HTTP_ACCEPT="text/html")
