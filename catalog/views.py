@@ -122,7 +122,11 @@ class AuthorDetailView(RedirectToLiveMixin, DetailView):
         page = papers.get_page(self.request.GET.get("page"))
         coauthors = selectors.coauthors(author, limit=COAUTHORS_SHOWN + 1)
         return super().get_context_data(
-            names=list(author.names.order_by("name")),
+            names=[
+                n
+                for n in author.names.order_by("name")
+                if n.name not in (author.display_name, author.inverted_name)
+            ],
             paper_page=page,
             order=order,
             orders=PAPER_ORDERS,

@@ -18,16 +18,16 @@ from .models import ActionTarget, CurationAction
 MAX_DESCRIBED_ROWS = 300
 
 # What each recorded table is called on screen, and which of its fields are noise.
-NOUNS = {
-    "catalog.author": "author",
-    "catalog.authorname": "name variant",
-    "catalog.authorslugalias": "old author address",
-    "catalog.paper": "paper",
-    "catalog.paperslugalias": "old paper address",
-    "catalog.sourcepage": "page",
-    "catalog.authorship": "authorship",
-    "catalog.sourceentry": "page entry",
-    "curation.dismissedpair": "dismissed pair",
+NOUNS = {  # singular, plural
+    "catalog.author": ("author", "authors"),
+    "catalog.authorname": ("name variant", "name variants"),
+    "catalog.authorslugalias": ("old author address", "old author addresses"),
+    "catalog.paper": ("paper", "papers"),
+    "catalog.paperslugalias": ("old paper address", "old paper addresses"),
+    "catalog.sourcepage": ("page", "pages"),
+    "catalog.authorship": ("authorship", "authorships"),
+    "catalog.sourceentry": ("page entry", "page entries"),
+    "curation.dismissedpair": ("dismissed pair", "dismissed pairs"),
 }
 HIDDEN_FIELDS = {"id", "created_at", "imported_at", "search_key", "sort_key", "action_id"}
 HIDDEN_FIELDS |= {"title_key", "abstract_key", "content_hash", "raw_text"}
@@ -118,20 +118,22 @@ def describe_rows(rows: list[dict[str, Any]]) -> list[RowChange]:
             if key not in HIDDEN_FIELDS
             and (row["op"] == "update" or values[key] not in ("", None, False))
         ]
-        described.append(RowChange(op=row["op"], noun=NOUNS[model], record=record, fields=fields))
+        described.append(
+            RowChange(op=row["op"], noun=NOUNS[model][0], record=record, fields=fields)
+        )
     return described
 
 
 def change_counts(rows: list[dict[str, Any]]) -> list[str]:
-    """'created: 1 author, 10 authorships' and so on: the shape of an action at a glance."""
+    """'creates 1 author, 10 authorships' and so on: the shape of an action at a glance."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        counts[row["op"]][NOUNS[row["model"]]] += 1
+        counts[row["op"]][row["model"]] += 1
     verbs = {"create": "creates", "update": "changes", "delete": "removes"}
     return [
         f"{verbs[op]} "
-        + ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for noun, n in nouns.items())
-        for op, nouns in sorted(counts.items(), key=lambda item: list(verbs).index(item[0]))
+        + ", ".join(f"{n} {NOUNS[model][0 if n == 1 else 1]}" for model, n in per_model.items())
+        for op, per_model in sorted(counts.items(), key=lambda item: list(verbs).index(item[0]))
     ]
 
 

@@ -54,6 +54,8 @@ class OperationView(CuratorRequiredMixin, FormView):
         raise NotImplementedError
 
     def form_valid(self, form):
+        if "back" in self.request.POST:  # from the preview: the form, as filled in
+            return self.render_to_response(self.get_context_data(form=form))
         try:
             operation, arguments = self.operation(form)
             arguments["actor"] = self.request.user
@@ -81,7 +83,7 @@ class OperationView(CuratorRequiredMixin, FormView):
         context["posted"] = [
             (key, value)
             for key, values in self.request.POST.lists()
-            if key not in ("csrfmiddlewaretoken", "confirm")
+            if key not in ("csrfmiddlewaretoken", "confirm", "back")
             for value in values
         ]
         return context
@@ -154,12 +156,12 @@ class PageAssignView(OperationView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:200]
-        unassigned = self.page.author_id is None
+        suggestions = finders.page_suggestions(self.page) if self.page.author_id is None else []
         return super().get_context_data(
             page=self.page,
             query=query,
-            choices=selectors.author_choices(query),
-            suggestions=finders.page_suggestions(self.page) if unassigned else [],
+            choices=selectors.author_choices(query, exclude=[s.author.pk for s in suggestions]),
+            suggestions=suggestions,
             **kwargs,
         )
 

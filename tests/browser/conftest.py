@@ -42,3 +42,24 @@ def screenshot(page):
         return path
 
     return take
+
+
+CURATOR_PASSWORD = "browser-round-Secret-42"
+
+
+@pytest.fixture
+def seeded_catalog(transactional_db, sample_page_files):
+    """The five seed pages imported as the importer does (3 authors, 2 pages waiting)."""
+    from catalog.importing import import_pages
+
+    return import_pages(sample_page_files)
+
+
+@pytest.fixture
+def curator(transactional_db, django_user_model):
+    """A signed-out curator (group ``curators``, not staff); the password is CURATOR_PASSWORD."""
+    from curation.access import ensure_curators_group
+
+    user = django_user_model.objects.create_user(username="curator", password=CURATOR_PASSWORD)
+    user.groups.add(ensure_curators_group())
+    return user
