@@ -20,9 +20,12 @@ ADMIN_PERMISSIONS = [
 
 
 def is_curator(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Asked once per user object (a request's user): the answer is kept on it."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.is_staff or user.groups.filter(name=CURATORS_GROUP).exists()
+    if not hasattr(user, "_is_curator"):
+        user._is_curator = user.is_staff or user.groups.filter(name=CURATORS_GROUP).exists()
+    return user._is_curator
 
 
 def ensure_curators_group() -> Group:

@@ -16,7 +16,8 @@ needs to decide (nothing here writes to the database):
 Work that grows with the catalogue goes through blocking keys, never all pairs:
 candidates come from the page's papers and their authors' co-authors, papers are
 compared only within groups sharing the start or end of a title or abstract
-(computed by the database), and authors only within (family name, initial) groups.
+(cut by the database in one scan), and authors only within (family name,
+initial) groups.
 Each finder runs a fixed number of queries, however many rows it looks at; the
 counts are documented on each function. Tombstones (merged records) are never
 candidates.
@@ -195,12 +196,55 @@ def rarity_weight(profiles: int) -> float:
     return 1.0 / math.log2(1 + max(profiles, 1))
 
 
-def text_similarity(a: str, b: str) -> float:
+def text_similarity(a: str, b: str, *, cutoff: float = 0.0) -> float:
     """Similarity of two folded texts in [0, 1]: the normalized Indel similarity
-    (rapidfuzz's ratio), which counts characters inserted and deleted."""
+    (rapidfuzz's ratio), which counts characters inserted and deleted; 0 below
+    ``cutoff`` (rapidfuzz then stops early)."""
     if not a or not b:
         return 0.0
-    return fuzz.ratio(a, b) / 100.0
+    return fuzz.ratio(a, b, score_cutoff=cutoff * 100) / 100.0
+
+
+DROPPED_SUBTITLE = 0.9
+MIN_MAIN_TITLE_WORDS = 3
+_SUBTITLE_MARKS = (": ", " - ", " \u2013 ", " \u2014 ", "? ", ". ", " (", " [")
+
+
+def main_title(title: str) -> str:
+    """The folded title before its first subtitle mark (': ', ' - ', '? ', ' (' ...)."""
+    cut = min((i for i in (title.find(mark) for mark in _SUBTITLE_MARKS) if i > 0), default=-1)
+    return fold(title[:cut] if cut > 0 else title)
+
+
+def dropped_subtitle(a: str, b: str) -> bool:
+    """Whether one title is the other without its subtitle ('Anxiety about electronic
+    data hacking' / '...: Predictors and relations with ...'), the shorter one
+    holding at least MIN_MAIN_TITLE_WORDS content words."""
+    short, long_ = sorted((a, b), key=len)
+    folded = fold(short)
+    return (
+        folded != fold(long_)
+        and folded == main_title(long_)
+        and len(words(folded)) >= MIN_MAIN_TITLE_WORDS
+    )
+
+
+def title_similarity(
+    a: str, b: str, key_a: str, key_b: str, *, cutoff: float = 0.0
+) -> float | None:
+    """Similarity of two titles (as written, and folded), None below ``cutoff``.
+
+    :func:`text_similarity` of the folded titles, except that a title that is the
+    other without its subtitle counts DROPPED_SUBTITLE (see :func:`dropped_subtitle`).
+    """
+    similarity = text_similarity(key_a, key_b, cutoff=cutoff)
+    short, long_ = sorted((key_a, key_b), key=len)
+    prefix = long_.startswith(short + " ")  # cheap test first: most pairs stop here
+    if similarity < DROPPED_SUBTITLE and prefix and dropped_subtitle(a, b):
+        similarity = DROPPED_SUBTITLE
+    if similarity < cutoff or (cutoff and not similarity):
+        return None
+    return similarity
 
 
 # --- the catalogue's vocabulary --------------------------------------------------
@@ -271,9 +315,9 @@ class Suggestion:
     """An author the page may belong to, with the evidence.
 
     ``paper_score``: the rarity-weighted share of the page's papers that the
-    profile lists; ``coauthor_score``: the share of the other authors of the
-    page's papers (the MAX_DIRECT_CANDIDATES with the most paper evidence) who
-    wrote another paper with the candidate;
+    profile lists; ``coauthor_score``: the share of the authors of the page's
+    papers (the MAX_DIRECT_CANDIDATES with the most paper evidence) who are the
+    candidate or wrote another paper with the candidate (``common_coauthors``);
     ``text_similarity``: cosine of the page's words and the candidate's (papers
     on the page left out). ``score`` weighs them 0.6 / 0.2 / 0.2.
     """
@@ -581,9 +625,9 @@ def _rank(
             if author_id in page.authors_of[paper_id]
         )
         paper_score = sum(s.weight for s in shared) / total_weight if total_weight else 0.0
-        others = len(page.members) - (author_id in page.members)
         common = page.common.get(author_id, set())
-        coauthor_score = len(common) / others if others else 0.0
+        circle = len(common) + (author_id in page.members)
+        coauthor_score = circle / len(page.members) if page.members else 0.0
         author_words = words_of.get(author_id, _AuthorWords())
         vector = counts_vector(author_words.without(page.papers), vocabulary)
         similarity = cosine(page_vector, vector)
@@ -612,20 +656,21 @@ def _author_order(author: Author) -> tuple[str, str]:
 
 # --- 2. papers that may be one paper ------------------------------------------------
 
-# Blocking keys, computed by the database: papers are compared only with papers
-# whose folded title, or whose abstract, starts or ends with the same characters.
-# A typo, a subtitle or a changed sentence leaves one end of the text alone; a
-# key shared by more than MAX_PAPER_BLOCK papers (a common opening such as "in
-# this paper we") is skipped, the other keys still bring such papers together.
+# Blocking keys: papers are compared only with papers whose folded title, or
+# whose abstract, starts or ends with the same characters. A typo, a subtitle or
+# a changed sentence leaves one end of the text alone. A key shared by more than
+# MAX_PAPER_BLOCK papers (a common opening such as "in this paper we") is
+# skipped; the other keys still bring such papers together. The database cuts
+# the keys, so an abstract is read whole only for the pairs worth a closer look.
 TITLE_KEY_CHARS = 20
 ABSTRACT_KEY_CHARS = 100
 MAX_PAPER_BLOCK = 50
-PAPER_BLOCKING_KEYS: dict[str, tuple[Q, object]] = {
-    "title start": (~Q(title_key=""), Left("title_key", TITLE_KEY_CHARS)),
-    "title end": (~Q(title_key=""), Right("title_key", TITLE_KEY_CHARS)),
-    "abstract start": (~Q(abstract=""), Lower(Left("abstract", ABSTRACT_KEY_CHARS))),
-    "abstract end": (~Q(abstract=""), Lower(Right("abstract", ABSTRACT_KEY_CHARS))),
-}
+# A title of fewer content words than MIN_SPECIFIC_TITLE_WORDS that more than
+# MAX_SAME_TITLE papers share ("editorial notes") is weak evidence: alone, it
+# counts COMMON_TITLE_FACTOR of its similarity, which ranks such pairs last.
+MAX_SAME_TITLE = 3
+MIN_SPECIFIC_TITLE_WORDS = 5
+COMMON_TITLE_FACTOR = 0.5
 # A pair is a candidate when its titles are this similar (and its abstracts, when
 # both have one, not unrelated), or when its abstracts are this similar.
 TITLE_THRESHOLD = 0.85
@@ -661,13 +706,19 @@ class PaperPair:
     blocks: tuple[str, ...]
 
 
-def paper_pair_score(title_similarity: float | None, abstract_similarity: float | None) -> float:
+def paper_pair_score(
+    title_similarity: float | None,
+    abstract_similarity: float | None,
+    *,
+    common_title: bool = False,
+) -> float:
     """The score of a pair from its similarities; 0 when it is no candidate.
 
     Titles alike (>= 0.85) make a candidate unless both abstracts exist and are
     unrelated (< 0.5: two papers that share a generic title); abstracts alike
     (>= 0.8) make one whatever the titles. The score is the mean of the
-    similarities known.
+    similarities known, halved for a ``common_title`` with no abstracts to
+    compare (see MAX_SAME_TITLE).
     """
     t, a = title_similarity, abstract_similarity
     titles_alike = (
@@ -677,56 +728,49 @@ def paper_pair_score(title_similarity: float | None, abstract_similarity: float 
     if not (titles_alike or abstracts_alike):
         return 0.0
     known = [s for s in (t, a) if s is not None]
-    return round(sum(known) / len(known), 3)
+    factor = COMMON_TITLE_FACTOR if common_title and a is None else 1.0
+    return round(factor * sum(known) / len(known), 3)
 
 
 def duplicate_paper_candidates(*, limit: int = 100) -> list[PaperPair]:
     """Pairs of live papers that may be the same paper, best score first.
 
-    Pairs a curator dismissed are left out. Queries: one per blocking key (4),
-    the texts of the pairs worth a closer look, the dismissed pairs, then the
-    venues and authors of the pairs returned: 8 (4 when no block has two papers;
-    one more per 5,000 papers looked at closely).
+    Pairs a curator dismissed are left out. Queries: the blocking keys of every
+    paper (one scan), the texts of the pairs worth a closer look, the dismissed
+    pairs, then the venues and authors of the pairs returned: 5 (1 when no two
+    papers share a key; one more per 5,000 papers looked at closely).
     """
-    title_keys: dict[int, str] = {}
-    blocks: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for name, (condition, key) in PAPER_BLOCKING_KEYS.items():
-        members: dict[str, list[int]] = defaultdict(list)
-        rows = (
-            Paper.objects.filter(condition, merged_into__isnull=True)
-            .annotate(block=key, block_size=Window(Count("id"), partition_by=[key]))
-            .filter(block_size__gt=1, block_size__lte=MAX_PAPER_BLOCK)
-            .values_list("block", "id", "title_key")
-        )
-        for block, paper_id, tkey in rows:
-            members[block].append(paper_id)
-            title_keys[paper_id] = tkey
-        for ids in members.values():
-            for pair in combinations(sorted(ids), 2):
-                blocks[pair].append(name)
+    titles, blocks = _paper_blocks()
+    papers_per_title = Counter(key for _, key in titles.values())
     # Titles first (short, cheap); abstracts only for pairs whose titles are alike
     # or that share the start or end of an abstract.
-    closer: list[tuple[int, int, float | None]] = []
+    closer: list[tuple[int, int, float | None, bool]] = []
     for (low, high), names in blocks.items():
         t = None
-        if title_keys[low] and title_keys[high]:
-            t = fuzz.ratio(title_keys[low], title_keys[high], score_cutoff=TITLE_THRESHOLD * 100)
-            t = t / 100 if t else None
+        (title_low, key_low), (title_high, key_high) = titles[low], titles[high]
+        if key_low and key_high:
+            t = title_similarity(title_low, title_high, key_low, key_high, cutoff=TITLE_THRESHOLD)
         if t is not None or any(name.startswith("abstract") for name in names):
-            closer.append((low, high, t))
+            common = _common_title(key_low, papers_per_title) and key_low == key_high
+            closer.append((low, high, t, common))
     if not closer:
         return []
-    records = _paper_records({paper_id for low, high, _ in closer for paper_id in (low, high)})
+    records = _paper_records({paper_id for low, high, *_ in closer for paper_id in (low, high)})
     scored: list[tuple[float, int, int, float | None, float | None]] = []
-    for low, high, t in closer:
-        (*_, tkey_low, abstract_low), (*_, tkey_high, abstract_high) = records[low], records[high]
+    for low, high, t, common in closer:
+        (_, title_low, _, key_low, abstract_low) = records[low]
+        (_, title_high, _, key_high, abstract_high) = records[high]
         a = None
         if abstract_low and abstract_high:
             cutoff = UNRELATED_ABSTRACTS if t is not None else ABSTRACT_THRESHOLD
-            a = fuzz.ratio(abstract_low, abstract_high, score_cutoff=cutoff * 100) / 100
+            a = text_similarity(abstract_low, abstract_high, cutoff=cutoff)
         if t is None and a:  # titles told nothing: show how (un)alike they are
-            t = text_similarity(tkey_low, tkey_high) if tkey_low and tkey_high else None
-        score = paper_pair_score(t, a)
+            t = (
+                title_similarity(title_low, title_high, key_low, key_high)
+                if key_low and key_high
+                else None
+            )
+        score = paper_pair_score(t, a, common_title=common)
         if score > 0:
             scored.append((score, low, high, t, a))
     if not scored:
@@ -770,6 +814,52 @@ def duplicate_paper_candidates(*, limit: int = 100) -> list[PaperPair]:
         )
         for score, low, high, t, a in top
     ]
+
+
+def _paper_blocks() -> tuple[dict[int, tuple[str, str]], dict[tuple[int, int], list[str]]]:
+    """(id -> (title, title key), (low id, high id) -> names of the keys the pair shares),
+    from one scan of the papers that reads the start and end of each abstract.
+
+    Tombstones are dropped here rather than by the query: ``merged_into IS NULL``
+    makes SQLite walk that index and fetch every row by id, slower than a scan.
+    """
+    keyed: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in _BLOCK_NAMES}
+    titles: dict[int, tuple[str, str]] = {}
+    rows = Paper.objects.order_by().values_list(
+        "id",
+        "merged_into_id",
+        "title",
+        "title_key",
+        Lower(Left("abstract", ABSTRACT_KEY_CHARS)),
+        Lower(Right("abstract", ABSTRACT_KEY_CHARS)),
+    )
+    title_start, title_end, abstract_start, abstract_end = keyed.values()
+    for paper_id, merged, title, tkey, start, end in rows.iterator(chunk_size=5000):
+        if merged is not None:
+            continue
+        titles[paper_id] = (title, tkey)
+        if tkey:
+            title_start[tkey[:TITLE_KEY_CHARS]].append(paper_id)
+            title_end[tkey[-TITLE_KEY_CHARS:]].append(paper_id)
+        if start:
+            abstract_start[start].append(paper_id)
+            abstract_end[end].append(paper_id)
+    blocks: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for name, groups in keyed.items():
+        for ids in groups.values():
+            if 1 < len(ids) <= MAX_PAPER_BLOCK:
+                for pair in combinations(sorted(ids), 2):
+                    blocks[pair].append(name)
+    return titles, blocks
+
+
+def _common_title(key: str, papers_per_title: Counter[str]) -> bool:
+    """A short title that many papers share ("editorial notes", "atypical hemolytic
+    uremic syndrome"): weak evidence that two of them are one paper."""
+    return papers_per_title[key] > MAX_SAME_TITLE and len(words(key)) < MIN_SPECIFIC_TITLE_WORDS
+
+
+_BLOCK_NAMES = ("title start", "title end", "abstract start", "abstract end")
 
 
 def _paper_records(ids: set[int]) -> dict[int, tuple[str, str, str, str, str]]:
@@ -1051,14 +1141,25 @@ def duplicate_author_candidates(*, limit: int = 100) -> list[AuthorPair]:
 
 # Two papers of a profile are linked when they share a co-author (other than the
 # profile's author, on a paper of at most MAX_LINK_AUTHORS authors) or when their
-# vocabularies are alike (cosine >= LINK_SIMILARITY). The linked groups then join
-# the main group (the largest) when their words are alike enough taken together
-# (centroid cosine >= JOIN_SIMILARITY), or somewhat alike and published in a
-# venue the main group also uses (>= JOIN_SIMILARITY_SAME_VENUE). What is left
-# apart is a candidate for a split.
-LINK_SIMILARITY = 0.12
-JOIN_SIMILARITY = 0.08
-JOIN_SIMILARITY_SAME_VENUE = 0.04
+# vocabularies are alike (cosine >= link). The linked groups then join the main
+# group (the largest) when their words are alike enough taken together (centroid
+# cosine >= join), or somewhat alike and published in a venue the main group
+# also uses (>= join_same_venue). What is left apart is a candidate for a split.
+# A title alone is a short text whose cosines run higher, so papers without an
+# abstract get thresholds of their own: these were chosen on the seeds (with
+# abstracts) and on the AMiner name-disambiguation data (titles only), see
+# tests/benchmarks/bench_finders.py.
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    link: float
+    join: float
+    join_same_venue: float
+
+
+WITH_ABSTRACTS = Thresholds(link=0.12, join=0.08, join_same_venue=0.04)
+TITLES_ONLY = Thresholds(link=0.3, join=0.25, join_same_venue=0.04)
 MIN_PROFILE_PAPERS = 4
 MAX_PROFILES_EXAMINED = 500
 MAX_PROFILE_PAPERS = 400  # a profile's newest papers considered
@@ -1073,11 +1174,18 @@ class PaperFeatures:
     vector: Vector = field(hash=False)
     coauthors: frozenset[int] = frozenset()
     venues: frozenset[str] = frozenset()
+    has_abstract: bool = True
+
+
+def _thresholds(*groups: Sequence[PaperFeatures]) -> Thresholds:
+    """WITH_ABSTRACTS when every side has an abstract to compare, else TITLES_ONLY."""
+    with_text = all(any(p.has_abstract for p in group) for group in groups)
+    return WITH_ABSTRACTS if with_text else TITLES_ONLY
 
 
 def cluster_papers(papers: Sequence[PaperFeatures]) -> list[list[PaperFeatures]]:
-    """Group a profile's papers (pure; see the constants above). Largest group
-    first (ties: smallest paper id first), each group in paper id order."""
+    """Group a profile's papers (pure; see the constants above). Main group first,
+    then the others by size (ties: smallest paper id first), each in id order."""
     parent = {p.id: p.id for p in papers}
 
     def find(x: int) -> int:
@@ -1105,7 +1213,8 @@ def cluster_papers(papers: Sequence[PaperFeatures]) -> list[list[PaperFeatures]]
             by_word[word].append(paper)
     for group in by_word.values():
         for a, b in combinations(group, 2):
-            if find(a.id) != find(b.id) and cosine(a.vector, b.vector) >= LINK_SIMILARITY:
+            linked = find(a.id) == find(b.id)
+            if not linked and cosine(a.vector, b.vector) >= _thresholds([a], [b]).link:
                 union(a.id, b.id)
     components: dict[int, list[PaperFeatures]] = defaultdict(list)
     for paper in sorted(papers, key=lambda p: p.id):
@@ -1118,10 +1227,8 @@ def cluster_papers(papers: Sequence[PaperFeatures]) -> list[list[PaperFeatures]]
     moved = True
     while moved and rest:
         moved = False
-        centroid = add_vectors(p.vector for p in main)
-        venues = frozenset().union(*(p.venues for p in main))
         for group in list(rest):
-            if _joins(group, centroid, venues):
+            if _joins(group, main):
                 main.extend(group)
                 rest.remove(group)
                 moved = True
@@ -1129,22 +1236,25 @@ def cluster_papers(papers: Sequence[PaperFeatures]) -> list[list[PaperFeatures]]
     merged: list[list[PaperFeatures]] = []
     for group in rest:
         for other in merged:
-            centroid = add_vectors(p.vector for p in other)
-            if _joins(group, centroid, frozenset().union(*(p.venues for p in other))):
+            if _joins(group, other):
                 other.extend(group)
                 break
         else:
             merged.append(list(group))
-    result = [sorted(main, key=lambda p: p.id), *(sorted(g, key=lambda p: p.id) for g in merged)]
-    return [result[0], *sorted(result[1:], key=lambda g: (-len(g), g[0].id))]
+    others = sorted(
+        (sorted(g, key=lambda p: p.id) for g in merged), key=lambda g: (-len(g), g[0].id)
+    )
+    return [sorted(main, key=lambda p: p.id), *others]
 
 
-def _joins(group: Sequence[PaperFeatures], centroid: Vector, venues: frozenset[str]) -> bool:
-    similarity = cosine(add_vectors(p.vector for p in group), centroid)
-    if similarity >= JOIN_SIMILARITY:
+def _joins(group: Sequence[PaperFeatures], main: Sequence[PaperFeatures]) -> bool:
+    thresholds = _thresholds(group, main)
+    similarity = cosine(add_vectors(p.vector for p in group), add_vectors(p.vector for p in main))
+    if similarity >= thresholds.join:
         return True
+    venues = frozenset().union(*(p.venues for p in main))
     shares_venue = any(p.venues & venues for p in group)
-    return shares_venue and similarity >= JOIN_SIMILARITY_SAME_VENUE
+    return shares_venue and similarity >= thresholds.join_same_venue
 
 
 @dataclass(frozen=True)
@@ -1184,9 +1294,12 @@ class MixedProfile:
 
 def profile_clusters(author: Author) -> list[Cluster]:
     """The clusters of an author's papers, main one first (one cluster when the
-    profile holds together). 6 queries."""
+    profile holds together). 6 queries: the word sample (2), the papers, their
+    co-authors and venues, the co-authors shown."""
     vocabulary = catalogue_vocabulary()
-    return _profiles_clusters([author.pk], vocabulary)[author.pk]
+    groups = _profile_groups([author.pk], vocabulary)[author.pk]
+    names = _authors_by_id(_coauthor_ids(groups))
+    return _clusters(groups, names)
 
 
 def mixed_profiles(
@@ -1198,9 +1311,11 @@ def mixed_profiles(
     """Profiles of at least ``min_papers`` papers that fall into two clusters or
     more, best separated first.
 
-    Bounded work: the ``max_profiles`` largest profiles are examined, each on its
-    MAX_PROFILE_PAPERS newest papers. Queries: the profile sizes, the authors,
-    the word sample (2), then 4 per batch of PROFILE_BATCH profiles.
+    Bounded work: the ``max_profiles`` largest profiles are examined (largest
+    first, as homonyms pile papers up), each on its MAX_PROFILE_PAPERS newest
+    papers. Queries: the profile sizes, the word sample (2), 3 per batch of
+    PROFILE_BATCH profiles (papers, co-authors, venues), then the authors shown:
+    7 for up to 100 profiles examined.
     """
     sizes = dict(
         Authorship.objects.filter(author__merged_into__isnull=True, paper__merged_into__isnull=True)
@@ -1211,28 +1326,64 @@ def mixed_profiles(
     )
     if not sizes:
         return []
-    authors = _authors_by_id(sizes)
     vocabulary = catalogue_vocabulary()
-    found = []
+    split: dict[int, list[_Group]] = {}
     for chunk in _chunks(sizes, PROFILE_BATCH):
-        for author_id, clusters in _profiles_clusters(chunk, vocabulary).items():
-            if len(clusters) > 1:
-                separation = 1 - max(c.similarity for c in clusters[1:])
-                found.append(
-                    MixedProfile(
-                        authors[author_id], sizes[author_id], tuple(clusters), round(separation, 3)
-                    )
-                )
+        for author_id, groups in _profile_groups(chunk, vocabulary).items():
+            if len(groups) > 1:
+                split[author_id] = groups
+    if not split:
+        return []
+    shown = _authors_by_id({*split, *(c for g in split.values() for c in _coauthor_ids(g))})
+    found = []
+    for author_id, groups in split.items():
+        clusters = _clusters(groups, shown)
+        separation = 1 - max(c.similarity for c in clusters[1:])
+        found.append(
+            MixedProfile(shown[author_id], sizes[author_id], tuple(clusters), round(separation, 3))
+        )
     found.sort(key=lambda m: (-m.separation, -m.paper_count, *_author_order(m.author)))
     return found[:limit]
 
 
-def _profiles_clusters(author_ids: list[int], vocabulary: Vocabulary) -> dict[int, list[Cluster]]:
-    """Clusters of several profiles: their papers (1 query), co-authors (1),
-    venues (1) and the co-authors' names (1)."""
+@dataclass(frozen=True)
+class _Group:
+    """A cluster before its co-authors are fetched."""
+
+    papers: tuple[ClusterPaper, ...]
+    features: tuple[PaperFeatures, ...]
+    vector: Vector = field(hash=False)
+    similarity: float
+
+
+def _coauthor_ids(groups: Sequence[_Group]) -> set[int]:
+    return {c for group in groups for paper in group.features for c in paper.coauthors}
+
+
+def _clusters(groups: Sequence[_Group], authors: dict[int, Author]) -> list[Cluster]:
+    return [
+        Cluster(
+            papers=group.papers,
+            words=top_words(group.vector),
+            venues=tuple(sorted({v for p in group.papers for v in p.venues})),
+            coauthors=tuple(
+                sorted(
+                    (authors[c] for c in _coauthor_ids([group]) if c in authors),
+                    key=_author_order,
+                )
+            ),
+            similarity=group.similarity,
+        )
+        for group in groups
+    ]
+
+
+def _profile_groups(author_ids: list[int], vocabulary: Vocabulary) -> dict[int, list[_Group]]:
+    """The clusters of several profiles, from 3 queries: their papers, the papers'
+    co-authors, the papers' venues."""
     papers: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
-    for author_id, paper_id, slug, title, abstract in (
-        Authorship.objects.filter(author_id__in=author_ids, paper__merged_into__isnull=True)
+    for author_id, paper_id, merged, slug, title, abstract in (
+        Authorship.objects.filter(author_id__in=author_ids)
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("author_id")], order_by=F("paper_id").desc())
         )
@@ -1240,65 +1391,51 @@ def _profiles_clusters(author_ids: list[int], vocabulary: Vocabulary) -> dict[in
         .values_list(
             "author_id",
             "paper_id",
+            "paper__merged_into_id",
             "paper__slug",
             "paper__title",
             Left("paper__abstract", ABSTRACT_CHARS),
         )
     ):
-        papers[author_id].append((paper_id, slug, title, abstract))
+        if merged is None:
+            papers[author_id].append((paper_id, slug, title, abstract))
     _, authors_of = _coauthorship(set(author_ids))
-    paper_ids = {p[0] for rows in papers.values() for p in rows}
     venues: dict[int, list[str]] = defaultdict(list)
-    for chunk in _chunks(paper_ids):
+    for chunk in _chunks({p[0] for rows in papers.values() for p in rows}):
         for paper_id, venue in (
             Appearance.objects.filter(paper_id__in=chunk)
             .order_by("venue__name")
             .values_list("paper_id", "venue__name")
         ):
             venues[paper_id].append(venue)
-    coauthor_ids = {a for paper_id in paper_ids for a in authors_of.get(paper_id, ())}
-    names = _authors_by_id(coauthor_ids)
     result = {}
     for author_id in author_ids:
-        rows = papers.get(author_id, [])
+        rows = sorted(papers.get(author_id, []))
         features = [
             PaperFeatures(
                 id=paper_id,
                 vector=text_vector([f"{title} {abstract}"], vocabulary),
                 coauthors=frozenset(authors_of.get(paper_id, set()) - {author_id}),
                 venues=frozenset(venues[paper_id]),
+                has_abstract=bool(abstract),
             )
             for paper_id, _, title, abstract in rows
         ]
-        info = {
-            paper_id: (slug, _paper_label(title, abstract))
+        shown = {
+            paper_id: ClusterPaper(
+                paper_id, slug, _paper_label(title, abstract), tuple(venues[paper_id])
+            )
             for paper_id, slug, title, abstract in rows
         }
         groups = cluster_papers(features)
-        main_vector = add_vectors(p.vector for p in groups[0]) if groups else {}
-        clusters = []
-        for index, group in enumerate(groups):
-            vector = add_vectors(p.vector for p in group)
-            clusters.append(
-                Cluster(
-                    papers=tuple(
-                        ClusterPaper(p.id, info[p.id][0], info[p.id][1], tuple(venues[p.id]))
-                        for p in group
-                    ),
-                    words=top_words(vector),
-                    venues=tuple(sorted({v for p in group for v in p.venues})),
-                    coauthors=tuple(
-                        sorted(
-                            (
-                                names[c]
-                                for c in {c for p in group for c in p.coauthors}
-                                if c in names
-                            ),
-                            key=_author_order,
-                        )
-                    ),
-                    similarity=1.0 if index == 0 else round(cosine(vector, main_vector), 3),
-                )
+        vectors = [add_vectors(p.vector for p in group) for group in groups]
+        result[author_id] = [
+            _Group(
+                papers=tuple(shown[p.id] for p in group),
+                features=tuple(group),
+                vector=vector,
+                similarity=1.0 if index == 0 else round(cosine(vector, vectors[0]), 3),
             )
-        result[author_id] = clusters
+            for index, (group, vector) in enumerate(zip(groups, vectors, strict=True))
+        ]
     return result

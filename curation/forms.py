@@ -129,10 +129,12 @@ class EditPaperForm(VersionForm):
 
 class DismissForm(forms.Form):
     kind = forms.ChoiceField(choices=DismissedPair.Kind.choices, widget=forms.HiddenInput)
-    first = forms.IntegerField(widget=forms.HiddenInput)
-    second = forms.IntegerField(widget=forms.HiddenInput)
+    first = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    second = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
     def records(self):
+        if self.cleaned_data["first"] == self.cleaned_data["second"]:
+            raise ValidationError(services.PAIR_SAME_RECORD)
         model = Author if self.cleaned_data["kind"] == DismissedPair.Kind.AUTHOR else Paper
         found = model.objects.in_bulk([self.cleaned_data["first"], self.cleaned_data["second"]])
         if len(found) != 2:

@@ -783,11 +783,19 @@ def undo_action(*, action: CurationAction, actor: AbstractBaseUser) -> CurationA
         action = CurationAction.objects.select_for_update().get(pk=action.pk)
         if action.undone_at is not None:
             raise ValidationError(UNDO_ALREADY_UNDONE, code="undone")
+        rows = recorded_rows(action)
+        records = targets(rows)
+        # The records every operation locks: an operation running now waits for us.
+        for model, kind in (
+            (Author, ActionTarget.Model.AUTHOR),
+            (Paper, ActionTarget.Model.PAPER),
+            (SourcePage, ActionTarget.Model.PAGE),
+        ):
+            _lock(model, [i for m, i in records if m == kind])
         dependents = dependent_actions(action)
         if dependents:
             names = "; ".join(f"#{a.pk} {a.get_kind_display()} ({a.summary})" for a in dependents)
             raise ValidationError(UNDO_DEPENDS.format(actions=names), code="depends")
-        rows = recorded_rows(action)
         _verify_unchanged(rows)
         try:
             with transaction.atomic():
@@ -795,7 +803,6 @@ def undo_action(*, action: CurationAction, actor: AbstractBaseUser) -> CurationA
                 _keep_slugs(rows)
         except IntegrityError as error:
             raise ValidationError(UNDO_CONFLICT.format(error=error), code="conflict") from error
-        records = targets(rows)
         refresh_papers(sorted(i for m, i in records if m == ActionTarget.Model.PAPER))
         _touch(Author, [i for m, i in records if m == ActionTarget.Model.AUTHOR])
         _touch(Paper, [i for m, i in records if m == ActionTarget.Model.PAPER])

@@ -36,12 +36,17 @@ class CuratorRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
         return is_curator(self.request.user)
 
 
+MAX_ID = 2**63 - 1
+
+
 def _ids(request, name: str = "ids") -> list[int]:
+    """Record ids from the address or the form; one beyond any row names nothing."""
     values = request.GET.getlist(name) or request.POST.getlist(name)
     try:
-        return list(dict.fromkeys(int(v) for v in values))
+        ids = [int(v) for v in values]
     except ValueError as error:
         raise Http404("Bad record id.") from error
+    return list(dict.fromkeys(i for i in ids if 0 < i <= MAX_ID))
 
 
 class OperationView(CuratorRequiredMixin, FormView):
@@ -454,11 +459,12 @@ class HistoryView(CuratorRequiredMixin, ListView):
         }
         self.record = None
         model, object_id = "", None
+        # A record's own slug (tombstones included), else an old one it answers to.
         if slug := self.request.GET.get("author", "")[:120]:
-            self.record = get_object_or_404(Author, slug=slug)
+            self.record = Author.objects.filter(slug=slug).first() or author_by_slug(slug)
             model, object_id = ActionTarget.Model.AUTHOR, self.record.pk
         elif slug := self.request.GET.get("paper", "")[:120]:
-            self.record = get_object_or_404(Paper, slug=slug)
+            self.record = Paper.objects.filter(slug=slug).first() or paper_by_slug(slug)
             model, object_id = ActionTarget.Model.PAPER, self.record.pk
         elif source := self.request.GET.get("source", "")[:255]:
             self.record = get_object_or_404(SourcePage, source=source)
