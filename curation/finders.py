@@ -353,12 +353,13 @@ def pages_to_assign(*, limit: int = 50, suggestions: int = 3) -> list[PageToAssi
 
     Every page is worked out together: 8 queries for any number of pages (one
     for the pages, then those of :func:`page_suggestions`, once), 1 when none
-    waits. A batch's candidates share one word-frequency sample, so the scores
-    are those :func:`page_suggestions` gives for each page alone.
+    waits; one more per 5,000 ids a query would list. Each page gets exactly the
+    suggestions :func:`page_suggestions` gives it alone.
     """
     pages = list(
         page_list()
         .filter(kind=SourcePage.Kind.ANONYMOUS, author__isnull=True)
+        .defer("raw_text")
         .order_by("source")[:limit]
     )
     if not pages:
@@ -429,20 +430,18 @@ def _suggest(pages: Sequence[SourcePage], *, limit: int) -> dict[int, list[Sugge
     own = _claimed_only_by(claims)
     # Query 2: who lists the pages' papers (live authors only).
     all_papers = {p for e in evidence.values() for p in e.papers}
-    listed: list[tuple[int, int, int]] = []
+    listed: dict[int, list[tuple[int, int]]] = defaultdict(list)  # paper -> authorships
     for chunk in _chunks(all_papers):
-        listed += [
-            (authorship_id, paper_id, author_id)
-            for authorship_id, paper_id, author_id, merged in Authorship.objects.filter(
-                paper_id__in=chunk
-            ).values_list("id", "paper_id", "author_id", "author__merged_into_id")
-            if merged is None
-        ]
+        for authorship_id, paper_id, author_id, merged in Authorship.objects.filter(
+            paper_id__in=chunk
+        ).values_list("id", "paper_id", "author_id", "author__merged_into_id"):
+            if merged is None:
+                listed[paper_id].append((authorship_id, author_id))
     for page_id, page_evidence in evidence.items():
-        authors_of: dict[int, set[int]] = {paper_id: set() for paper_id in page_evidence.papers}
-        for authorship_id, paper_id, author_id in listed:
-            if paper_id in authors_of and own.get(authorship_id) != page_id:
-                authors_of[paper_id].add(author_id)
+        authors_of = {
+            paper_id: {a for authorship, a in listed[paper_id] if own.get(authorship) != page_id}
+            for paper_id in page_evidence.papers
+        }
         page_evidence.authors_of = authors_of
         page_evidence.candidates = _direct_candidates(authors_of)
         page_evidence.members = frozenset(page_evidence.candidates)
@@ -894,6 +893,8 @@ NAME_RULE_STRENGTH = {
 # An initial-only name ("L. Wang") compatible with more authors than this says
 # nothing about which one it is: it is not paired at all.
 MAX_INITIAL_MATCHES = 20
+# A block of more names than this (a very common family name and initial) is cut
+# by first given name: inside it, only names with the same first given name meet.
 MAX_NAME_BLOCK = 2000
 
 

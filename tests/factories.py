@@ -44,3 +44,65 @@ class AuthorshipFactory(factory.django.DjangoModelFactory):
     paper = factory.SubFactory(PaperFactory)
     author = factory.SubFactory(AuthorFactory)
     decided_by = models.DecidedBy.IMPORT
+
+
+class AuthorNameFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AuthorName
+
+    author = factory.SubFactory(AuthorFactory)
+    name = factory.LazyAttribute(lambda o: o.author.display_name)
+    search_key = factory.LazyAttribute(lambda o: fold(o.name))
+    added_by = models.DecidedBy.IMPORT
+
+
+class AppearanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Appearance
+
+    paper = factory.SubFactory(PaperFactory)
+    venue = factory.SubFactory(VenueFactory)
+
+
+class SourcePageFactory(factory.django.DjangoModelFactory):
+    """An anonymous page waiting for a curator (give ``author`` and ``kind`` for others)."""
+
+    class Meta:
+        model = models.SourcePage
+
+    source = factory.Sequence(lambda n: f"page-{n:04d}.txt")
+    kind = models.SourcePage.Kind.ANONYMOUS
+    label = "Tony"
+    content_hash = factory.Sequence(lambda n: f"{n:064x}")
+    raw_text = ""
+    author = None
+    assigned_by = factory.LazyAttribute(lambda o: models.DecidedBy.IMPORT if o.author else "")
+
+
+class SourceEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SourceEntry
+
+    page = factory.SubFactory(SourcePageFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    line = factory.LazyAttribute(lambda o: o.position + 1)
+    paper = factory.SubFactory(PaperFactory)
+    abstract = factory.LazyAttribute(lambda o: o.paper.abstract)
+    abstract_key = factory.LazyAttribute(lambda o: abstract_key(o.abstract))
+
+
+class CurationActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "curation.CurationAction"
+
+    kind = "dismiss_pair"
+    actor_name = "curator"
+    summary = "not duplicates"
+
+
+class DismissedPairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "curation.DismissedPair"
+
+    kind = "paper"
+    action = factory.SubFactory(CurationActionFactory)
