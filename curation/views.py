@@ -49,6 +49,15 @@ def _ids(request, name: str = "ids") -> list[int]:
     return list(dict.fromkeys(i for i in ids if 0 < i <= MAX_ID))
 
 
+def _typed_new_author(request) -> dict[str, str]:
+    """The new author's fields as typed before a picker search (static/js/picker.js)."""
+    return {
+        name: request.GET[name][:200]
+        for name in ("family_name", "given_name", "orcid")
+        if name in request.GET
+    }
+
+
 class OperationView(CuratorRequiredMixin, FormView):
     """Form → preview of the exact changes → confirm → the service does it."""
 
@@ -157,7 +166,7 @@ class PageAssignView(OperationView):
             raise Http404("No such page.") from error
 
     def get_initial(self):
-        return {"version": services.record_version(self.page)}
+        return {"version": services.record_version(self.page), **_typed_new_author(self.request)}
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:200]
@@ -321,6 +330,7 @@ class SplitAuthorView(OperationView):
             "papers": _ids(self.request, "papers"),
             "family_name": self.author.family_name,
             "given_name": self.author.given_name,
+            **_typed_new_author(self.request),
         }
 
     def get_context_data(self, **kwargs):

@@ -248,6 +248,14 @@ def test_curator_round_assign_merge_split_undo(
     page.get_by_role("checkbox", name=MARKOV_2010).check()
     expect(page.get_by_label("Family name")).to_have_value("Wu")
     expect(page.get_by_label("Given names")).to_have_value("Jeff")
+    page.get_by_label("Given names").fill("Jeffrey")
+    # A picker search keeps what was ticked and typed in the form below it.
+    page.get_by_label(re.compile(r"^Find an existing author")).fill("nobody-by-this-name")
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("p.empty")).to_contain_text("No author matches")
+    expect(page.get_by_role("checkbox", checked=True)).to_have_count(2)
+    expect(page.get_by_role("checkbox", name=MARKOV_2010)).to_be_checked()
+    expect(page.get_by_label("Given names")).to_have_value("Jeffrey")
     shoot("6-split-form")
     page.get_by_role("button", name="Review the changes").click()
     confirm_preview(page, shoot, "6-split-preview")
@@ -256,7 +264,7 @@ def test_curator_round_assign_merge_split_undo(
     expect(page).not_to_have_url(f"{base}/authors/wu-jeff/")
     split_url = page.url
     split_slug = split_url.rstrip("/").rsplit("/", 1)[-1]
-    expect(page.get_by_role("heading", level=1)).to_have_text("Jeff Wu")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jeffrey Wu")
     expect(papers_heading(page)).to_have_text(re.compile(r"Papers\s+2$"))
     expect(profile_titles(page)).to_have_count(2)
     expect(profile_titles(page).filter(has_text=GP_PDE)).to_have_count(1)

@@ -460,6 +460,34 @@ def test_merge_authors_from_ids_in_the_address_with_the_name_shown(
     assert ilya.display_name == "Ilya Sutskever"
 
 
+def test_assign_form_after_a_picker_search_keeps_the_typed_new_author(
+    curator_client, imported_seeds
+):
+    page = _page(PAGE_001)
+    url = f"/curation/pages/{page.pk}/assign/"
+
+    form = curator_client.get(url, {"q": "nobody", "family_name": "Nowak", "given_name": "Łucja"})
+
+    fields = form.context["form"]
+    assert (fields["family_name"].value(), fields["given_name"].value()) == ("Nowak", "Łucja")
+    assert fields["orcid"].value() is None
+
+
+def test_split_form_after_a_picker_search_keeps_ticks_and_cleared_names(
+    curator_client, imported_seeds
+):
+    odd = Paper.objects.get(title=PDE_TITLE)
+
+    form = curator_client.get(
+        "/curation/authors/wu-jeff/split/",
+        {"q": "nobody", "papers": odd.pk, "family_name": "Wu", "given_name": ""},
+    )
+
+    fields = form.context["form"]
+    assert (fields["family_name"].value(), fields["given_name"].value()) == ("Wu", "")
+    assert form.context["selected"] == [odd.pk]
+
+
 def test_split_author_moves_the_odd_papers_to_a_new_homonym(curator_client, imported_seeds):
     wu = Author.objects.get(slug="wu-jeff")
     odd = list(Paper.objects.filter(title__in=[PDE_TITLE, MDP_TITLE]).order_by("pk"))
