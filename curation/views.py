@@ -106,49 +106,69 @@ class OperationView(CuratorRequiredMixin, FormView):
 # --- dashboard and queues --------------------------------------------------------------------
 
 
-class DashboardView(CuratorRequiredMixin, TemplateView):
-    template_name = "curation/dashboard.html"
+class QueueView(CuratorRequiredMixin, TemplateView):
+    """A page of queues; ``?refresh`` computes them again, then comes back without it."""
+
+    queue_names: tuple[str, ...] = ()
+    context_name: str | None = None  # the one queue's name in the template, if not its own
+
+    def get(self, request, *args, **kwargs):
+        if "refresh" in request.GET:
+            selectors.queues(*self.queue_names, refresh=True)
+            messages.success(request, "The queues were computed again just now.")
+            return HttpResponseRedirect(request.path)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        queues = selectors.queues(*self.queue_names)
+        shown = {self.context_name or name: q.items for name, q in queues.items()}
         return super().get_context_data(
-            pages=finders.pages_to_assign(limit=QUEUE_PREVIEW),
-            waiting=SourcePage.objects.filter(author__isnull=True).count(),
-            paper_pairs=finders.duplicate_paper_candidates(limit=QUEUE_PREVIEW),
-            author_pairs=finders.duplicate_author_candidates(limit=QUEUE_PREVIEW),
-            mixed=finders.mixed_profiles(limit=QUEUE_PREVIEW),
-            recent=selectors.history()[:QUEUE_PREVIEW],
+            computed_at=min(q.computed_at for q in queues.values()),
+            held_back=sum(q.held_back for q in queues.values()),
+            **shown,
             **kwargs,
         )
 
 
-class PageQueueView(CuratorRequiredMixin, TemplateView):
+class DashboardView(QueueView):
+    template_name = "curation/dashboard.html"
+
+    queue_names = ("pages", "paper_pairs", "author_pairs", "mixed")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            waiting=SourcePage.objects.filter(author__isnull=True).count(),
+            recent=selectors.history()[:QUEUE_PREVIEW],
+            **kwargs,
+        )
+        for name in self.queue_names:
+            context[f"{name}_more"] = len(context[name]) > QUEUE_PREVIEW
+            context[name] = context[name][:QUEUE_PREVIEW]
+        return context
+
+
+class PageQueueView(QueueView):
     template_name = "curation/page_queue.html"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(pages=finders.pages_to_assign(limit=100), **kwargs)
+    queue_names = ("pages",)
 
 
-class PaperDuplicatesView(CuratorRequiredMixin, TemplateView):
+class PaperDuplicatesView(QueueView):
     template_name = "curation/paper_duplicates.html"
 
-    def get_context_data(self, **kwargs):
-        pairs = finders.duplicate_paper_candidates(limit=100)
-        return super().get_context_data(pairs=pairs, **kwargs)
+    queue_names, context_name = ("paper_pairs",), "pairs"
 
 
-class AuthorDuplicatesView(CuratorRequiredMixin, TemplateView):
+class AuthorDuplicatesView(QueueView):
     template_name = "curation/author_duplicates.html"
 
-    def get_context_data(self, **kwargs):
-        pairs = finders.duplicate_author_candidates(limit=100)
-        return super().get_context_data(pairs=pairs, **kwargs)
+    queue_names, context_name = ("author_pairs",), "pairs"
 
 
-class MixedProfilesView(CuratorRequiredMixin, TemplateView):
+class MixedProfilesView(QueueView):
     template_name = "curation/mixed_profiles.html"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(profiles=finders.mixed_profiles(limit=100), **kwargs)
+    queue_names, context_name = ("mixed",), "profiles"
 
 
 # --- 1. assign / unassign a page -----------------------------------------------------------

@@ -120,6 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Public pages are kept rendered until the catalogue changes (0 turns this off).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# The curators' queues (duplicate finders, suggestions) are kept this long, or until an
+# import adds pages; 0 computes them on every request (seconds at 100k papers).
+QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS", "900"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
