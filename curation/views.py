@@ -8,6 +8,7 @@ none writes a model itself.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -122,8 +124,10 @@ class QueueView(CuratorRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         queues = selectors.queues(*self.queue_names)
         shown = {self.context_name or name: q.items for name, q in queues.items()}
+        computed_at = min(q.computed_at for q in queues.values())
         return super().get_context_data(
-            computed_at=min(q.computed_at for q in queues.values()),
+            computed_at=computed_at,
+            computed_just_now=timezone.now() - computed_at < timedelta(minutes=1),
             held_back=sum(q.held_back for q in queues.values()),
             **shown,
             **kwargs,
