@@ -82,7 +82,8 @@ UNDO_ALREADY_UNDONE = "This action was already undone."
 UNDO_DEPENDS = "Undo refused: later actions depend on this one: {actions}. Undo those first."
 UNDO_CHANGED_SINCE = (
     "Undo refused: {record} changed since this action (a later import or action). "
-    "Nothing was changed."
+    "Nothing was changed. To reverse the action now, make the opposite change as a new "
+    "action (unassign the page, split the profile, edit the record)."
 )
 UNDO_CONFLICT = (
     "Undo refused: the records cannot go back as they were ({error}). Nothing was changed."
@@ -702,7 +703,8 @@ def dependent_actions(action: CurationAction) -> list[CurationAction]:
 
 def _describe_row(model: type[models.Model], pk: int) -> str:
     obj = model._base_manager.filter(pk=pk).first()
-    return f"{model._meta.verbose_name} «{obj}»" if obj else f"{model._meta.verbose_name} #{pk}"
+    name = model._meta.verbose_name
+    return f"{name} «{obj}»" if obj else f"{name} #{pk} (no longer there)"
 
 
 def _verify_unchanged(rows: list[dict[str, Any]]) -> None:

@@ -102,6 +102,7 @@ def test_undo_after_a_reimport_that_changed_its_rows_is_refused(tmp_path, db, cu
     _setup(tmp_path)
     page = SourcePage.objects.get(source="anon.txt")
     action = services.assign_page(page=page, actor=curator, new_author=services.NewAuthor("Nowak"))
+    gone_entry = page.entries.order_by("pk").first().pk
     write_page(tmp_path, "anon.txt", anonymous_page("Tony", ABSTRACTS[1:2]))
     import_pages([tmp_path / "anon.txt"])
 
@@ -109,3 +110,5 @@ def test_undo_after_a_reimport_that_changed_its_rows_is_refused(tmp_path, db, cu
         services.undo_action(action=action, actor=curator)
 
     assert error.value.code == "changed"
+    entry = f"source entry #{gone_entry} (no longer there)"  # the re-import replaced it
+    assert error.value.messages == [services.UNDO_CHANGED_SINCE.format(record=entry)]
