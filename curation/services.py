@@ -411,6 +411,8 @@ def merge_papers(
             if abstract_from
             else next((p for p in members if p.abstract), survivor)
         )
+        if not title_source.title and not abstract_source.abstract:
+            raise ValidationError(PAPER_NEEDS_TEXT, code="empty")
         ids = list(by_id)
         other_ids = ids[1:]
         with _recording(Kind.MERGE_PAPERS, actor) as (action, journal):
@@ -435,11 +437,16 @@ def merge_papers(
             survivor.title_key = title_key(survivor.title)
             survivor.abstract = abstract_source.abstract
             survivor.abstract_key = abstract_key(survivor.abstract)
+            # Pinned when the curator chose between values, kept one a curator chose
+            # before, or chose "none" where a paper offered one.
             survivor.title_curated = survivor.title_curated or (
-                len(titles) > 1 or title_source.title_curated
+                len(titles) > 1 or title_source.title_curated or not survivor.title and bool(titles)
             )
             survivor.abstract_curated = survivor.abstract_curated or (
-                len(abstracts) > 1 or abstract_source.abstract_curated
+                len(abstracts) > 1
+                or abstract_source.abstract_curated
+                or not survivor.abstract
+                and bool(abstracts)
             )
             survivor.save(update_fields=["title_curated", "abstract_curated"])
             save_paper_display([survivor])

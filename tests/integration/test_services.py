@@ -8,6 +8,7 @@ from catalog.models import Author, Authorship, Paper, SourceEntry, SourcePage
 from catalog.selectors import author_by_slug, paper_by_slug
 from curation import services
 from curation.models import CurationAction, DismissedPair
+from tests.factories import PaperFactory
 
 from .conftest import export_text
 
@@ -169,6 +170,44 @@ def test_merge_papers_abstract_only_into_titled_keeps_title_and_redirects(import
     services.undo_action(action=action, actor=curator)
 
     assert export_text() == before
+
+
+def test_merge_papers_choosing_no_title_pins_the_choice(db, curator):
+    titled = PaperFactory(title="A Title Someone Typed Wrongly", abstract="")
+    untitled = PaperFactory(title="", abstract="The abstract both records describe.")
+
+    services.merge_papers(
+        survivor=untitled,
+        others=[titled],
+        title_from=untitled,
+        abstract_from=untitled,
+        actor=curator,
+    )
+
+    untitled.refresh_from_db()
+    assert (untitled.title, untitled.title_curated) == ("", True)
+    assert (untitled.abstract, untitled.abstract_curated) == (
+        "The abstract both records describe.",
+        False,
+    )
+
+
+def test_merge_papers_refuses_to_leave_no_title_and_no_abstract(db, curator):
+    titled = PaperFactory(title="Only A Title", abstract="")
+    untitled = PaperFactory(title="", abstract="Only an abstract.")
+
+    with pytest.raises(ValidationError) as error:
+        services.merge_papers(
+            survivor=titled,
+            others=[untitled],
+            title_from=untitled,
+            abstract_from=titled,
+            actor=curator,
+        )
+
+    assert error.value.messages == [services.PAPER_NEEDS_TEXT]
+    assert Paper.objects.filter(merged_into__isnull=False).count() == 0
+    assert CurationAction.objects.count() == 0
 
 
 def test_undo_refuses_when_a_later_action_depends_on_it(imported_seeds, curator):
