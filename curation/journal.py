@@ -163,6 +163,35 @@ def touched(rows: Iterable[Row]) -> set[tuple[str, int]]:
     return found
 
 
+# Columns that point at another recorded row, and the table they point into
+# (``merged_into_id`` points into its own row's table).
+REFERENCES = {
+    "author_id": "catalog.author",
+    "paper_id": "catalog.paper",
+    "page_id": "catalog.sourcepage",
+    "authorship_id": "catalog.authorship",
+}
+
+
+def created(rows: Iterable[Row]) -> set[tuple[str, int]]:
+    """The rows an action created (undoing it deletes them)."""
+    return {(row["model"], row["pk"]) for row in rows if row["op"] == "create"}
+
+
+def references(rows: Iterable[Row]) -> set[tuple[str, int]]:
+    """The rows an action's rows point at, before or after it."""
+    found: set[tuple[str, int]] = set()
+    for row in rows:
+        for key, value in _row_values(row):
+            if value is None:
+                continue
+            if key == "merged_into_id":
+                found.add((row["model"], value))
+            elif key in REFERENCES:
+                found.add((REFERENCES[key], value))
+    return found
+
+
 def targets(rows: Iterable[Row]) -> set[tuple[str, int]]:
     """The records (authors, papers, pages) an action concerns, for history and undo."""
     found: set[tuple[str, int]] = set()

@@ -45,7 +45,17 @@ from catalog.normalize import abstract_key, clean_text, fold, title_key
 from catalog.slugs import allocate_slugs, author_slug_base, slug_candidates
 
 from .access import is_curator
-from .journal import JOURNALED, MODELS, Journal, recorded_rows, snapshot, targets, touched
+from .journal import (
+    JOURNALED,
+    MODELS,
+    Journal,
+    created,
+    recorded_rows,
+    references,
+    snapshot,
+    targets,
+    touched,
+)
 from .models import ActionTarget, CurationAction, DismissedPair
 
 Kind = CurationAction.Kind
@@ -696,8 +706,10 @@ def dismiss_pair(
 
 
 def dependent_actions(action: CurationAction) -> list[CurationAction]:
-    """Later actions, not undone, that changed or relied on rows this one changed."""
-    mine = touched(recorded_rows(action))
+    """Later actions, not undone, that changed or relied on rows this one changed,
+    or that point at rows this one created (undoing it would take them away)."""
+    my_rows = recorded_rows(action)
+    mine, my_creations = touched(my_rows), created(my_rows)
     my_targets = ActionTarget.objects.filter(action=action)
     shares_a_record = ActionTarget.objects.filter(action=OuterRef("pk")).filter(
         Exists(my_targets.filter(model=OuterRef("model"), object_id=OuterRef("object_id")))
@@ -705,7 +717,12 @@ def dependent_actions(action: CurationAction) -> list[CurationAction]:
     later = CurationAction.objects.filter(
         Exists(shares_a_record), pk__gt=action.pk, undone_at__isnull=True
     ).order_by("pk")
-    return [other for other in later if touched(recorded_rows(other)) & mine]
+    found = []
+    for other in later:
+        rows = recorded_rows(other)
+        if touched(rows) & mine or references(rows) & my_creations:
+            found.append(other)
+    return found
 
 
 def _describe_row(model: type[models.Model], pk: int) -> str:

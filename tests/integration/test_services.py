@@ -248,3 +248,66 @@ def test_edit_paper_gives_an_abstract_only_paper_a_title(imported_seeds, curator
     )
     assert paper_by_slug(old_slug) == paper
     assert set(paper.match_keys.values_list("kind", flat=True)) == {"t", "a"}
+
+
+def _wu_paper() -> Paper:
+    return Paper.objects.filter(authorships__author__slug="wu-jeff").order_by("pk").first()
+
+
+def _refused_naming(action, later) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.undo_action(action=action, actor=later.actor)
+    assert error.value.messages == [
+        services.UNDO_DEPENDS.format(
+            actions=f"#{later.pk} {later.get_kind_display()} ({later.summary})"
+        )
+    ]
+
+
+def test_undo_of_an_assign_is_refused_while_a_split_uses_its_new_author(imported_seeds, curator):
+    page = _anonymous_pages()[1]
+    assign = services.assign_page(page=page, actor=curator, new_author=services.NewAuthor("Nowak"))
+    nowak = Author.objects.get(display_name="Nowak")
+    split = services.split_author(
+        author=Author.objects.get(slug="wu-jeff"),
+        papers=[_wu_paper()],
+        to_author=nowak,
+        actor=curator,
+    )
+    before = export_text()
+
+    _refused_naming(assign, split)
+
+    assert export_text() == before
+
+
+def test_undo_of_an_assign_is_refused_while_a_merge_into_its_new_author_stands(
+    imported_seeds, curator
+):
+    page = _anonymous_pages()[0]
+    assign = services.assign_page(page=page, actor=curator, new_author=services.NewAuthor("Nowak"))
+    nowak = Author.objects.get(display_name="Nowak")
+    merge = services.merge_authors(
+        survivor=nowak, others=[Author.objects.get(slug="wu-jeff")], actor=curator
+    )
+
+    _refused_naming(assign, merge)
+
+
+def test_undo_of_a_split_is_refused_while_a_page_is_assigned_to_its_new_author(
+    imported_seeds, curator
+):
+    split = services.split_author(
+        author=Author.objects.get(slug="wu-jeff"),
+        papers=[_wu_paper()],
+        new_author=services.NewAuthor("Wu", "Jeffrey"),
+        actor=curator,
+    )
+    jeffrey = Author.objects.get(slug="wu-jeffrey")
+    assign = services.assign_page(page=_anonymous_pages()[0], author=jeffrey, actor=curator)
+
+    _refused_naming(split, assign)
+
+    services.undo_action(action=assign, actor=curator)
+    services.undo_action(action=split, actor=curator)  # in reverse order, both undo
+    assert not Authorship.objects.filter(author=jeffrey).exists()
