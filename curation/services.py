@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from catalog.bulk import update_rows
 from catalog.importing import refresh_papers, save_paper_display
@@ -74,6 +75,10 @@ PAGE_NOT_CURATOR_ASSIGNED = (
 PAGE_NOT_ASSIGNED = "Page {page} is not assigned to anyone."
 CHOOSE_ONE_AUTHOR = "Choose an existing author or give the name of a new one, not both."
 NAME_REQUIRED = "A family name is required."
+MAX_NAME_LENGTH = 300  # Author.display_name and AuthorName.name
+NAME_TOO_LONG = (
+    f"The family name and given names together can be at most {MAX_NAME_LENGTH - 2} characters."
+)
 ORCID_TAKEN = "ORCID {orcid} already belongs to {author}."
 ORCID_CONFLICT = (
     "These authors have different ORCIDs ({orcids}): they are different people and "
@@ -110,7 +115,13 @@ class NewAuthor:
 
     @property
     def person(self) -> PersonName:
-        return PersonName(family=clean_text(self.family_name), given=clean_text(self.given_name))
+        """The cleaned name; refused when empty or longer than the name columns hold."""
+        person = PersonName(family=clean_text(self.family_name), given=clean_text(self.given_name))
+        if not person.family:
+            raise ValidationError(NAME_REQUIRED, code="name")
+        if len(person.inverted) > MAX_NAME_LENGTH:
+            raise ValidationError(NAME_TOO_LONG, code="name_length")
+        return person
 
 
 # --- versions: refusing stale forms ------------------------------------------------
@@ -173,6 +184,7 @@ def _recording(kind: str, actor: AbstractBaseUser) -> Iterator[tuple[CurationAct
     if not rows:
         raise ValidationError(NOTHING_TO_DO, code="nothing")
     action.changes = {"rows": rows}
+    action.summary = Truncator(action.summary).chars(500)
     action.save(update_fields=["summary", "changes"])
     ActionTarget.objects.bulk_create(
         [ActionTarget(action=action, model=m, object_id=i) for m, i in sorted(targets(rows))]
@@ -197,8 +209,6 @@ def _check_orcid(orcid: str, *, allowed: Iterable[int] = ()) -> str:
 def _new_author(spec: NewAuthor, *, identity: str) -> Author:
     """An unsaved author with its slug chosen (free, never used before)."""
     person = spec.person
-    if not person.family:
-        raise ValidationError(NAME_REQUIRED, code="name")
     author = Author(
         display_name=person.display,
         family_name=person.family,
@@ -625,8 +635,6 @@ def edit_author(
         _require_live([author])
         _check_version([author], version)
         person = NewAuthor(family_name=family_name, given_name=given_name).person
-        if not person.family:
-            raise ValidationError(NAME_REQUIRED, code="name")
         orcid = _check_orcid(orcid, allowed=[author.pk])
         with _recording(Kind.EDIT_AUTHOR, actor) as (action, journal):
             journal.watch(Author, Q(pk=author.pk))

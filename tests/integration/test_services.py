@@ -311,3 +311,41 @@ def test_undo_of_a_split_is_refused_while_a_page_is_assigned_to_its_new_author(
     services.undo_action(action=assign, actor=curator)
     services.undo_action(action=split, actor=curator)  # in reverse order, both undo
     assert not Authorship.objects.filter(author=jeffrey).exists()
+
+
+def test_new_author_with_a_name_longer_than_the_columns_is_refused(imported_seeds, curator):
+    page = _anonymous_pages()[0]
+    before = export_text()
+
+    with pytest.raises(ValidationError) as error:
+        services.assign_page(
+            page=page,
+            actor=curator,
+            new_author=services.NewAuthor(family_name="F" * 200, given_name="G" * 99),
+        )
+
+    assert error.value.messages == [services.NAME_TOO_LONG]
+    assert (export_text(), CurationAction.objects.count()) == (before, 0)
+
+
+def test_edit_author_between_the_longest_names_cuts_the_summary(imported_seeds, curator):
+    wu = Author.objects.get(slug="wu-jeff")
+    services.edit_author(author=wu, actor=curator, family_name="F" * 200, given_name="G" * 98)
+    wu.refresh_from_db()
+
+    action = services.edit_author(
+        author=wu, actor=curator, family_name="H" * 200, given_name="G" * 98
+    )
+
+    wu.refresh_from_db()
+    assert (len(wu.display_name), len(action.summary)) == (299, 500)
+    assert action.summary.endswith("…")
+
+
+def test_edit_author_refuses_an_empty_family_name(imported_seeds, curator):
+    wu = Author.objects.get(slug="wu-jeff")
+
+    with pytest.raises(ValidationError) as error:
+        services.edit_author(author=wu, actor=curator, family_name="  ", given_name="Jeff")
+
+    assert error.value.messages == [services.NAME_REQUIRED]
