@@ -37,7 +37,7 @@ class AuthorTargetForm(VersionForm):
     family_name = forms.CharField(max_length=200, required=False, label="Family name")
     given_name = forms.CharField(max_length=200, required=False, label="Given names")
     orcid = forms.CharField(
-        max_length=19, required=False, label="ORCID (optional)", help_text="0000-0002-1825-0097"
+        max_length=60, required=False, label="ORCID (optional)", help_text="0000-0002-1825-0097"
     )
 
     def clean(self):
@@ -119,7 +119,7 @@ class MergeAuthorsForm(MergeForm):
 class EditAuthorForm(VersionForm):
     family_name = forms.CharField(max_length=200, label="Family name")
     given_name = forms.CharField(max_length=200, required=False, label="Given names")
-    orcid = forms.CharField(max_length=19, required=False, label="ORCID")
+    orcid = forms.CharField(max_length=60, required=False, label="ORCID")
 
 
 class EditPaperForm(VersionForm):

@@ -23,6 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -195,8 +196,17 @@ def _name_row(author: Author, name: str, *, added_by: str = DecidedBy.CURATOR) -
     return AuthorName(author=author, name=name, search_key=fold(name), added_by=added_by)
 
 
+ORCID_PREFIXES = ("https://orcid.org/", "http://orcid.org/", "orcid.org/")
+
+
 def _check_orcid(orcid: str, *, allowed: Iterable[int] = ()) -> str:
-    orcid = orcid.strip().upper()
+    """The bare ORCID (a pasted https://orcid.org/ address is fine), checked and free."""
+    orcid = orcid.strip()
+    for prefix in ORCID_PREFIXES:
+        if orcid.lower().startswith(prefix):
+            orcid = orcid[len(prefix) :]
+            break
+    orcid = orcid.upper()
     if not orcid:
         return ""
     validate_orcid(orcid)
@@ -610,7 +620,8 @@ def split_author(
             _move_authorships(moving, field="author", to=to_author.pk, pin=True)
             _touch(Author, [author.pk, to_author.pk])
             action.summary = (
-                f"Moved {len(moving)} papers from {author.display_name} ({author.slug}) "
+                f"Moved {len(moving)} paper{pluralize(len(moving))} "
+                f"from {author.display_name} ({author.slug}) "
                 f"to {to_author.display_name} ({to_author.slug})"
             )
         return action

@@ -349,3 +349,29 @@ def test_edit_author_refuses_an_empty_family_name(imported_seeds, curator):
         services.edit_author(author=wu, actor=curator, family_name="  ", given_name="Jeff")
 
     assert error.value.messages == [services.NAME_REQUIRED]
+
+
+def test_orcid_pasted_as_an_address_is_stored_bare(imported_seeds, curator):
+    wu = Author.objects.get(slug="wu-jeff")
+
+    services.edit_author(
+        author=wu,
+        actor=curator,
+        family_name="Wu",
+        given_name="Jeff",
+        orcid=" https://orcid.org/0000-0002-1825-0097 ",
+    )
+
+    wu.refresh_from_db()
+    assert wu.orcid == "0000-0002-1825-0097"
+
+
+def test_split_of_one_paper_says_paper(imported_seeds, curator):
+    action = services.split_author(
+        author=Author.objects.get(slug="wu-jeff"),
+        papers=[_wu_paper()],
+        new_author=services.NewAuthor("Wu", "Jeffrey"),
+        actor=curator,
+    )
+
+    assert action.summary == "Moved 1 paper from Jeff Wu (wu-jeff) to Jeffrey Wu (wu-jeffrey)"
