@@ -267,7 +267,9 @@ class MergePapersView(OperationView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(papers=self.papers, **kwargs)
+        return super().get_context_data(
+            papers=self.papers, merge_needs_two=services.MERGE_NEEDS_TWO, **kwargs
+        )
 
     def operation(self, form):
         survivor, others = form.survivor_and_others()
@@ -316,7 +318,9 @@ class MergeAuthorsView(OperationView):
         counts = selectors.paper_counts([a.pk for a in self.authors])
         for author in self.authors:
             author.paper_count = counts.get(author.pk, 0)
-        return super().get_context_data(authors=self.authors, **kwargs)
+        return super().get_context_data(
+            authors=self.authors, merge_needs_two=services.MERGE_NEEDS_TWO, **kwargs
+        )
 
     def operation(self, form):
         survivor, others = form.survivor_and_others()
