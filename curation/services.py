@@ -787,14 +787,15 @@ def _restore(rows: list[dict[str, Any]]) -> None:
             obj = model(**_python_values(model, row["before"]))
             # raw: keep the recorded created_at rather than stamping a new one
             obj.save_base(raw=True, force_insert=True)
-    # Values that go back to empty first, so a unique value (an ORCID) can move back.
-    updates = sorted(
-        (r for r in rows if r["op"] == "update"),
-        key=lambda r: (not all(v in ("", None) for v in r["before"].values()), r["model"], r["pk"]),
-    )
-    for row in updates:
-        model = MODELS[row["model"]]
-        model._base_manager.filter(pk=row["pk"]).update(**_python_values(model, row["before"]))
+    # Fields that go back to empty first, in every row, then the others: a unique
+    # value (an ORCID) can then move back from one record to another.
+    updates = sorted((r for r in rows if r["op"] == "update"), key=lambda r: (r["model"], r["pk"]))
+    for emptied in (True, False):
+        for row in updates:
+            values = {k: v for k, v in row["before"].items() if (v in ("", None)) == emptied}
+            if values:
+                model = MODELS[row["model"]]
+                model._base_manager.filter(pk=row["pk"]).update(**_python_values(model, values))
     for model in reversed(JOURNALED):
         label = model._meta.label_lower
         created = [r["pk"] for r in rows if r["model"] == label and r["op"] == "create"]
