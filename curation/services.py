@@ -76,6 +76,10 @@ PAGE_NOT_CURATOR_ASSIGNED = (
 PAGE_NOT_ASSIGNED = "Page {page} is not assigned to anyone."
 CHOOSE_ONE_AUTHOR = "Choose an existing author or give the name of a new one, not both."
 NAME_REQUIRED = "A family name is required."
+TAKEN_MEANWHILE = (
+    "Another change took this ORCID or address at the same moment. Nothing was changed; "
+    "reload the form and check."
+)
 MAX_NAME_LENGTH = 300  # Author.display_name and AuthorName.name
 NAME_TOO_LONG = (
     f"The family name and given names together can be at most {MAX_NAME_LENGTH - 2} characters."
@@ -231,8 +235,20 @@ def _new_author(spec: NewAuthor, *, identity: str) -> Author:
     return author
 
 
+@contextmanager
+def _unique_values_checked() -> Iterator[None]:
+    """A unique value (ORCID, slug) another curator took between our check and our
+    write: refuse cleanly (the savepoint keeps the transaction usable)."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        raise ValidationError(TAKEN_MEANWHILE, code="taken") from error
+
+
 def _save_new_author(author: Author) -> Author:
-    author.save()
+    with _unique_values_checked():
+        author.save()
     AuthorName.objects.create(
         author=author,
         name=author.inverted_name,
@@ -656,7 +672,8 @@ def edit_author(
             author.given_name = person.given
             author.sort_key = person.sort_key
             author.orcid = orcid
-            author.save()
+            with _unique_values_checked():
+                author.save()
             if not author.names.filter(name=person.inverted).exists():
                 _name_row(author, person.inverted).save()
             action.summary = f"Edited author {before} ({author.slug})"

@@ -212,3 +212,24 @@ def test_undo_of_a_renaming_merge_gives_the_orcid_back_to_the_merged_author(
 
     assert export_text() == before
     assert Author.objects.get(slug="sutskever-ilya").orcid == ORCID
+
+
+def test_orcid_taken_between_the_check_and_the_write_is_refused_cleanly(
+    imported_seeds, curator, monkeypatch
+):
+    ilya = Author.objects.get(slug="sutskever-ilya")
+    services.edit_author(
+        author=ilya, actor=curator, family_name="Sutskever", given_name="Ilya", orcid=ORCID
+    )
+    wu = Author.objects.get(slug="wu-jeff")
+    before = (export_text(), CurationAction.objects.count())
+    # As if another curator saved the same ORCID right after this one's check.
+    monkeypatch.setattr(services, "_check_orcid", lambda orcid, **kwargs: orcid)
+
+    with pytest.raises(ValidationError) as error:
+        services.edit_author(
+            author=wu, actor=curator, family_name="Wu", given_name="Jeff", orcid=ORCID
+        )
+
+    assert error.value.messages == [services.TAKEN_MEANWHILE]
+    assert (export_text(), CurationAction.objects.count()) == before
