@@ -991,10 +991,24 @@ def test_unassign_of_a_page_the_import_assigned_shows_why(curator_client, import
     page = SourcePage.objects.get(label="Wu, Jeff")
     before = _state()
 
+    form = curator_client.get(f"/curation/pages/{page.pk}/unassign/")
     response = curator_client.post(f"/curation/pages/{page.pk}/unassign/", {"confirm": "1"})
 
+    _assert_shows(form, services.PAGE_NOT_CURATOR_ASSIGNED.format(page=page))
     _assert_shows(response, services.PAGE_NOT_CURATOR_ASSIGNED.format(page=page))
     assert _state() == before
+
+
+def test_unassign_form_of_an_unassigned_page_says_so_and_offers_assign(
+    curator_client, imported_seeds
+):
+    page = _page(PAGE_001)
+
+    form = curator_client.get(f"/curation/pages/{page.pk}/unassign/")
+
+    _assert_shows(form, services.PAGE_NOT_ASSIGNED.format(page=page))
+    assert f'href="/curation/pages/{page.pk}/assign/"' in _html(form)
+    assert "Review the changes" not in _html(form)
 
 
 def test_merge_authors_with_a_name_no_longer_offered_shows_an_error(curator_client, imported_seeds):
