@@ -105,6 +105,20 @@ class OperationView(CuratorRequiredMixin, FormView):
         return context
 
 
+class FollowAddressMixin:
+    """A form opened by an old or merged-away address goes to the live record's form."""
+
+    follow = staticmethod(author_by_slug)  # slug -> live record; Http404 when unknown
+
+    def get(self, request, *args, **kwargs):
+        live = self.follow(kwargs["slug"])
+        if live.slug != kwargs["slug"]:
+            url = reverse(request.resolver_match.view_name, kwargs={**kwargs, "slug": live.slug})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponseRedirect(f"{url}?{query}" if query else url)
+        return super().get(request, *args, **kwargs)
+
+
 # --- dashboard and queues --------------------------------------------------------------------
 
 
@@ -343,7 +357,7 @@ class MergeAuthorsView(OperationView):
 # --- 4. split ------------------------------------------------------------------------------------
 
 
-class SplitAuthorView(OperationView):
+class SplitAuthorView(FollowAddressMixin, OperationView):
     template_name = "curation/split_author.html"
     form_class = forms.SplitAuthorForm
 
@@ -402,7 +416,7 @@ class SplitAuthorView(OperationView):
 # --- 5. edits ------------------------------------------------------------------------------------
 
 
-class EditAuthorView(OperationView):
+class EditAuthorView(FollowAddressMixin, OperationView):
     template_name = "curation/edit_author.html"
     form_class = forms.EditAuthorForm
 
@@ -436,9 +450,10 @@ class EditAuthorView(OperationView):
         return self.author.get_absolute_url()
 
 
-class EditPaperView(OperationView):
+class EditPaperView(FollowAddressMixin, OperationView):
     template_name = "curation/edit_paper.html"
     form_class = forms.EditPaperForm
+    follow = staticmethod(paper_by_slug)
 
     @cached_property
     def paper(self) -> Paper:

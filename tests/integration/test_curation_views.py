@@ -1491,3 +1491,45 @@ def test_curation_action_admin_is_read_only(superuser_client, imported_seeds, cu
     assert (post.status_code, delete.status_code) == (403, 403)
     assert _state() == before
     assert CurationAction.objects.get(pk=action.pk).summary == action.summary
+
+
+# --- forms opened by an old address --------------------------------------------------------
+
+
+def test_author_forms_by_a_merged_authors_address_go_to_the_survivors(
+    curator_client, imported_seeds, curator
+):
+    wu = Author.objects.get(slug="wu-jeff")
+    services.merge_authors(
+        survivor=wu, others=[Author.objects.get(slug="parascandolo-giambattista")], actor=curator
+    )
+
+    edit = curator_client.get("/curation/authors/parascandolo-giambattista/edit/")
+    split = curator_client.get("/curation/authors/parascandolo-giambattista/split/?papers=7")
+    unknown = curator_client.get("/curation/authors/nobody-ever/edit/")
+
+    assert (edit.status_code, edit["Location"]) == (302, "/curation/authors/wu-jeff/edit/")
+    assert (split.status_code, split["Location"]) == (
+        302,
+        "/curation/authors/wu-jeff/split/?papers=7",
+    )
+    assert unknown.status_code == 404
+
+
+def test_paper_form_by_the_address_before_a_title_edit_goes_to_the_new_one(
+    curator_client, imported_seeds, curator
+):
+    paper = Paper.objects.filter(title="").order_by("pk").first()
+    old_slug = paper.slug
+    services.edit_paper(
+        paper=paper, actor=curator, title="A Title At Last", abstract=paper.abstract
+    )
+    paper.refresh_from_db()
+
+    response = curator_client.get(f"/curation/papers/{old_slug}/edit/")
+
+    assert paper.slug != old_slug
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/curation/papers/{paper.slug}/edit/",
+    )
