@@ -366,6 +366,9 @@ class _Batch:
         self.recheck_papers: set[int] = set()  # papers that lost entries
         self.recheck_authorships: set[int] = set()
         self.old_page_ids: set[int] = set()
+        # (page id, paper id) -> a curator's authorship that a dropped entry of the
+        # page pointed at: a re-written entry for the same paper goes back to it.
+        self.curated_claims: dict[tuple[int, int], int] = {}
         # Title-only papers proven to be another paper (see _fold_title_only).
         self.folded: dict[int, Paper] = {}
         self.saved_folds: list[tuple[Paper, Paper]] = []
@@ -481,7 +484,18 @@ class _Batch:
         gone = [entry for entries in old_by_signature.values() for entry in entries]
         if gone:
             self.recheck_papers.update(e.paper_id for e in gone)
-            self.recheck_authorships.update(e.authorship_id for e in gone if e.authorship_id)
+            claimed = {e.authorship_id for e in gone if e.authorship_id}
+            self.recheck_authorships.update(claimed)
+            # A curator moved these entries' papers to another author (a split):
+            # the page's rewritten entries for those papers stay with that author.
+            self.curated_claims.update(
+                ((page.pk, paper_id), authorship_id)
+                for authorship_id, paper_id in Authorship.objects.filter(
+                    id__in=claimed, curated=True
+                )
+                .exclude(author_id=page.author_id)
+                .values_list("id", "paper_id")
+            )
             SourceEntry.objects.filter(id__in=[e.id for e in gone]).delete()
         # Kept entries may spell their paper's title differently now.
         self.recheck_papers.update(e.paper_id for e in kept)
@@ -751,7 +765,7 @@ class _Batch:
         preexisting = {
             p.author_id for p in pages.values() if p.author_id and p.pk in self.old_page_ids
         }
-        authorships = self._authorships(pages, plans, preexisting)
+        authorships = self._authorships(pages, plans, preexisting, self.curated_claims)
         rows: list[tuple] = []
         appearances: set[tuple[int, int]] = set()
         for source, page_plans in plans.items():
@@ -771,7 +785,8 @@ class _Batch:
                         plan.akey,
                         venue_id,
                         paper_id,
-                        authorships.get((paper_id, page.author_id)),
+                        self.curated_claims.get((page.pk, paper_id))
+                        or authorships.get((paper_id, page.author_id)),
                     )
                 )
                 if venue_id is not None:
@@ -799,6 +814,7 @@ class _Batch:
         pages: dict[str, SourcePage],
         plans: dict[str, list[_EntryPlan]],
         preexisting_authors: set[int],
+        claims: dict[tuple[int, int], int],
     ) -> dict[tuple[int, int], int]:
         """Authorship ids by (paper id, author id), created where missing."""
         wanted: set[tuple[int, int]] = {
@@ -806,6 +822,7 @@ class _Batch:
             for source, page_plans in plans.items()
             if (page := pages[source]).author_id
             for plan in page_plans
+            if (page.pk, plan.paper.pk) not in claims
         }
         found: dict[tuple[int, int], int] = {}
         # Authors created in this batch have no authorships yet: look up only the others.

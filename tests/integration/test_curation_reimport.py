@@ -98,6 +98,30 @@ def test_reimport_after_a_split_keeps_the_moved_papers_with_the_new_author(tmp_p
     assert _papers(other) == {"Paper 2"}
 
 
+def test_reimport_rewriting_a_split_papers_entry_keeps_it_with_the_new_author(
+    tmp_path, db, curator
+):
+    _setup(tmp_path)
+    jan = Author.objects.get(given_name="Jan")
+    services.split_author(
+        author=jan,
+        papers=list(Paper.objects.filter(title="Paper 2")),
+        actor=curator,
+        new_author=services.NewAuthor("Kowalski", "Jan"),
+    )
+    other = Author.objects.exclude(pk=jan.pk).get(given_name="Jan")
+    entries = [(f"Paper {n}", "AAAI Conferences", ABSTRACTS[n]) for n in range(2)]
+    entries.append(("Paper 2", "Neural Information Processing Systems", ABSTRACTS[2]))
+    write_page(tmp_path, "a.txt", named_page("Kowalski, Jan", entries))  # Paper 2 re-written
+
+    import_pages([tmp_path / "a.txt"])
+
+    paper_2 = Paper.objects.get(title="Paper 2")
+    assert _papers(jan) == {"Paper 0", "Paper 1"}
+    assert _papers(other) == {"Paper 2"}
+    assert list(paper_2.entries.values_list("authorship__author", flat=True)) == [other.pk]
+
+
 def test_undo_after_a_reimport_that_changed_its_rows_is_refused(tmp_path, db, curator):
     _setup(tmp_path)
     page = SourcePage.objects.get(source="anon.txt")
