@@ -120,6 +120,15 @@ class EditAuthorForm(VersionForm):
     family_name = forms.CharField(max_length=200, label="Family name")
     given_name = forms.CharField(max_length=200, required=False, label="Given names")
     orcid = forms.CharField(max_length=60, required=False, label="ORCID")
+    drop_names = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Remove these name variants (wrong names that find this profile)",
+    )
+
+    def __init__(self, *args, names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drop_names"].choices = [(n, n) for n in names]
 
 
 class EditPaperForm(VersionForm):

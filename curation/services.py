@@ -76,6 +76,7 @@ PAGE_NOT_CURATOR_ASSIGNED = (
 PAGE_NOT_ASSIGNED = "Page {page} is not assigned to anyone."
 CHOOSE_ONE_AUTHOR = "Choose an existing author or give the name of a new one, not both."
 NAME_REQUIRED = "A family name is required."
+NAME_SHOWN_STAYS = "{name} is the name shown: it stays a name variant."
 TAKEN_MEANWHILE = (
     "Another change took this ORCID or address at the same moment. Nothing was changed; "
     "reload the form and check."
@@ -653,9 +654,11 @@ def edit_author(
     family_name: str,
     given_name: str = "",
     orcid: str = "",
+    drop_names: Iterable[str] = (),
     version: str | None = None,
 ) -> CurationAction:
-    """Correct an author's name and ORCID. The old name stays as a variant."""
+    """Correct an author's name and ORCID. The old name stays as a variant, unless
+    it is one of ``drop_names``: name variants that are wrong (the name shown stays)."""
     _require_curator(actor)
     with transaction.atomic():
         author = _lock(Author, [author.pk])[author.pk]
@@ -663,6 +666,9 @@ def edit_author(
         _check_version([author], version)
         person = NewAuthor(family_name=family_name, given_name=given_name).person
         orcid = _check_orcid(orcid, allowed=[author.pk])
+        drop = set(drop_names)
+        if person.inverted in drop:
+            raise ValidationError(NAME_SHOWN_STAYS.format(name=person.inverted), code="shown")
         with _recording(Kind.EDIT_AUTHOR, actor) as (action, journal):
             journal.watch(Author, Q(pk=author.pk))
             journal.watch(AuthorName, Q(author=author))
@@ -676,9 +682,15 @@ def edit_author(
                 author.save()
             if not author.names.filter(name=person.inverted).exists():
                 _name_row(author, person.inverted).save()
+            dropped = sorted(
+                author.names.filter(name__in=drop).values_list("name", flat=True).distinct()
+            )
+            author.names.filter(name__in=dropped).delete()
             action.summary = f"Edited author {before} ({author.slug})"
             if before != author.display_name:
                 action.summary += f": now {author.display_name}"
+            if dropped:
+                action.summary += "; name variants removed: " + "; ".join(dropped)
         return action
 
 

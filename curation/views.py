@@ -424,6 +424,10 @@ class EditAuthorView(FollowAddressMixin, OperationView):
     def author(self) -> Author:
         return get_object_or_404(Author, slug=self.kwargs["slug"], merged_into__isnull=True)
 
+    def get_form_kwargs(self):
+        names = sorted(set(self.author.names.values_list("name", flat=True)))
+        return {**super().get_form_kwargs(), "names": names}
+
     def get_initial(self):
         a = self.author
         return {
@@ -443,6 +447,7 @@ class EditAuthorView(FollowAddressMixin, OperationView):
             "family_name": data["family_name"],
             "given_name": data["given_name"],
             "orcid": data["orcid"],
+            "drop_names": data["drop_names"],
             "version": form.version_value(),
         }
 

@@ -803,6 +803,26 @@ def test_assign_with_a_bad_orcid_shows_the_error(curator_client, imported_seeds)
     assert _state() == before
 
 
+def test_edit_author_removes_a_ticked_name_variant(curator_client, imported_seeds):
+    url = "/curation/authors/wu-jeff/edit/"
+    form = curator_client.get(url)
+    data = {
+        "version": form.context["form"].initial["version"],
+        "family_name": "Wu",
+        "given_name": "Jeffrey",
+        "drop_names": ["Wu, Jeff"],
+    }
+
+    preview = curator_client.post(url, data)
+    done = curator_client.post(url, _resubmit(preview.context["posted"]))
+
+    assert 'name="drop_names" value="Wu, Jeff"' in _html(form)
+    assert "name variants removed: Wu, Jeff" in _html(preview)
+    assert done.status_code == 302
+    wu = Author.objects.get(slug="wu-jeff")
+    assert set(wu.names.values_list("name", flat=True)) == {"Wu, Jeffrey"}
+
+
 def test_edit_author_with_a_bad_orcid_shows_the_error(curator_client, imported_seeds):
     before = _state()
 

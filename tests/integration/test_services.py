@@ -375,3 +375,29 @@ def test_split_of_one_paper_says_paper(imported_seeds, curator):
     )
 
     assert action.summary == "Moved 1 paper from Jeff Wu (wu-jeff) to Jeffrey Wu (wu-jeffrey)"
+
+
+def test_edit_author_removes_a_wrong_name_variant_and_undo_brings_it_back(imported_seeds, curator):
+    wu = Author.objects.get(slug="wu-jeff")
+    services.edit_author(author=wu, actor=curator, family_name="Wu", given_name="Jeffrey")
+    before = export_text()
+
+    action = services.edit_author(
+        author=wu, actor=curator, family_name="Wu", given_name="Jeffrey", drop_names=["Wu, Jeff"]
+    )
+
+    assert set(wu.names.values_list("name", flat=True)) == {"Wu, Jeffrey"}
+    assert action.summary == "Edited author Jeffrey Wu (wu-jeff); name variants removed: Wu, Jeff"
+    services.undo_action(action=action, actor=curator)
+    assert export_text() == before
+
+
+def test_edit_author_keeps_the_name_shown_as_a_variant(imported_seeds, curator):
+    wu = Author.objects.get(slug="wu-jeff")
+
+    with pytest.raises(ValidationError) as error:
+        services.edit_author(
+            author=wu, actor=curator, family_name="Wu", given_name="Jeff", drop_names=["Wu, Jeff"]
+        )
+
+    assert error.value.messages == [services.NAME_SHOWN_STAYS.format(name="Wu, Jeff")]
