@@ -106,8 +106,13 @@ UNDO_CHANGED_SINCE = (
     "Nothing was changed. To reverse the action now, make the opposite change as a new "
     "action (unassign the page, split the profile, edit the record)."
 )
+UNDO_ORCID_TAKEN = (
+    "Undo refused: ORCID {orcid} would go back to {author}, but {holder} holds it now. "
+    "Nothing was changed; edit {holder} first if the ORCID is theirs by mistake."
+)
 UNDO_CONFLICT = (
-    "Undo refused: the records cannot go back as they were ({error}). Nothing was changed."
+    "Undo refused: the records cannot go back as they were, because another record now "
+    "holds a value they need (an address or an ORCID). Nothing was changed."
 )
 
 
@@ -802,6 +807,22 @@ def _verify_unchanged(rows: list[dict[str, Any]]) -> None:
                 )
 
 
+def _check_orcids_free(rows: list[dict[str, Any]]) -> None:
+    """An ORCID going back to an author must not be held by an author outside the rows."""
+    back = {
+        row["before"]["orcid"]: row["pk"]
+        for row in rows
+        if row["model"] == "catalog.author" and (row["before"] or {}).get("orcid")
+    }
+    in_rows = {row["pk"] for row in rows if row["model"] == "catalog.author"}
+    for holder in Author.objects.filter(orcid__in=back).exclude(pk__in=in_rows):
+        author = Author.objects.get(pk=back[holder.orcid])
+        raise ValidationError(
+            UNDO_ORCID_TAKEN.format(orcid=holder.orcid, author=author, holder=holder),
+            code="orcid_taken",
+        )
+
+
 def _python_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     fields = {f.attname: f for f in model._meta.concrete_fields}
     return {k: fields[k].to_python(v) for k, v in values.items()}
@@ -872,12 +893,13 @@ def undo_action(*, action: CurationAction, actor: AbstractBaseUser) -> CurationA
             names = "; ".join(f"#{a.pk} {a.get_kind_display()} ({a.summary})" for a in dependents)
             raise ValidationError(UNDO_DEPENDS.format(actions=names), code="depends")
         _verify_unchanged(rows)
+        _check_orcids_free(rows)
         try:
             with transaction.atomic():
                 _restore(rows)
                 _keep_slugs(rows)
         except IntegrityError as error:
-            raise ValidationError(UNDO_CONFLICT.format(error=error), code="conflict") from error
+            raise ValidationError(UNDO_CONFLICT, code="conflict") from error
         refresh_papers(sorted(i for m, i in records if m == ActionTarget.Model.PAPER))
         _touch(Author, [i for m, i in records if m == ActionTarget.Model.AUTHOR])
         _touch(Paper, [i for m, i in records if m == ActionTarget.Model.PAPER])

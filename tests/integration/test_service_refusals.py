@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 
 from catalog.models import Author, Paper, SourcePage
 from curation import services
@@ -187,9 +186,9 @@ def test_undo_refuses_to_give_back_an_orcid_another_author_took_since(imported_s
     with pytest.raises(ValidationError) as error:
         services.undo_action(action=cleared, actor=curator)
 
-    cause = error.value.__cause__
-    assert isinstance(cause, IntegrityError)
-    assert error.value.messages == [services.UNDO_CONFLICT.format(error=cause)]
+    assert error.value.messages == [
+        services.UNDO_ORCID_TAKEN.format(orcid=ORCID, author=_author("wu-jeff"), holder=ilya)
+    ]
     assert _state() == before
     cleared.refresh_from_db()
     assert cleared.undone_at is None
