@@ -43,6 +43,8 @@ class AuthorTargetForm(VersionForm):
     def clean(self):
         """An author picked from the list wins; otherwise the new name is needed."""
         data = super().clean()
+        if "author" in self.errors:  # a pick that no longer exists says so itself
+            return data
         if not data.get("author") and not (data.get("family_name") or "").strip():
             raise ValidationError(NEW_OR_EXISTING)
         return data

@@ -823,6 +823,26 @@ def test_edit_author_removes_a_ticked_name_variant(curator_client, imported_seed
     assert set(wu.names.values_list("name", flat=True)) == {"Wu, Jeffrey"}
 
 
+def test_assign_to_an_author_merged_meanwhile_shows_one_error(
+    curator_client, imported_seeds, curator
+):
+    page = _page(PAGE_001)
+    wu = Author.objects.get(slug="wu-jeff")
+    ilya = Author.objects.get(slug="sutskever-ilya")
+    services.merge_authors(survivor=wu, others=[ilya], actor=curator)
+    before = _state()
+
+    response = curator_client.post(
+        f"/curation/pages/{page.pk}/assign/", {"author": ilya.pk, "confirm": "1"}
+    )
+
+    assert response.context["form"].errors == {
+        "author": ["That author no longer exists or was merged."]
+    }
+    _assert_renders(response, response.context["form"].errors)
+    assert _state() == before
+
+
 def test_edit_author_with_a_bad_orcid_shows_the_error(curator_client, imported_seeds):
     before = _state()
 
