@@ -32,6 +32,18 @@ def _setup(tmp_path):
     return files
 
 
+def _split_off_paper_2(curator) -> tuple[Author, Author]:
+    """Split "Paper 2" off Jan Kowalski to a new namesake; both authors."""
+    jan = Author.objects.get(given_name="Jan")
+    services.split_author(
+        author=jan,
+        papers=list(Paper.objects.filter(title="Paper 2")),
+        actor=curator,
+        new_author=services.NewAuthor("Kowalski", "Jan"),
+    )
+    return jan, Author.objects.exclude(pk=jan.pk).get(given_name="Jan")
+
+
 def _papers(author):
     return set(Paper.objects.filter(authorships__author=author).values_list("title", flat=True))
 
@@ -74,14 +86,7 @@ def test_reimport_after_merging_authors_keeps_the_survivor(tmp_path, db, curator
 
 def test_reimport_after_a_split_keeps_the_moved_papers_with_the_new_author(tmp_path, db, curator):
     _setup(tmp_path)
-    jan = Author.objects.get(given_name="Jan")
-    services.split_author(
-        author=jan,
-        papers=list(Paper.objects.filter(title="Paper 2")),
-        actor=curator,
-        new_author=services.NewAuthor("Kowalski", "Jan"),
-    )
-    other = Author.objects.exclude(pk=jan.pk).get(given_name="Jan")
+    jan, other = _split_off_paper_2(curator)
 
     write_page(
         tmp_path,
@@ -102,14 +107,7 @@ def test_reimport_rewriting_a_split_papers_entry_keeps_it_with_the_new_author(
     tmp_path, db, curator
 ):
     _setup(tmp_path)
-    jan = Author.objects.get(given_name="Jan")
-    services.split_author(
-        author=jan,
-        papers=list(Paper.objects.filter(title="Paper 2")),
-        actor=curator,
-        new_author=services.NewAuthor("Kowalski", "Jan"),
-    )
-    other = Author.objects.exclude(pk=jan.pk).get(given_name="Jan")
+    jan, other = _split_off_paper_2(curator)
     entries = [(f"Paper {n}", "AAAI Conferences", ABSTRACTS[n]) for n in range(2)]
     entries.append(("Paper 2", "Neural Information Processing Systems", ABSTRACTS[2]))
     write_page(tmp_path, "a.txt", named_page("Kowalski, Jan", entries))  # Paper 2 re-written
