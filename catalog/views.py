@@ -120,7 +120,7 @@ class AuthorDetailView(RedirectToLiveMixin, DetailView):
         order = order if order in PAPER_ORDERS else "title"
         papers = Paginator(selectors.author_papers(author, order=order), PAPERS_PER_PAGE)
         page = papers.get_page(self.request.GET.get("page"))
-        coauthors = selectors.coauthors(author, limit=COAUTHORS_SHOWN + 1)
+        coauthors = list(selectors.author_coauthors(author)[: COAUTHORS_SHOWN + 1])
         return super().get_context_data(
             names=[
                 n

@@ -202,7 +202,7 @@ def test_author_profile_queries_do_not_grow_with_papers(client, tmp_path, db, pa
 
     status, queries = _queries(client, author.get_absolute_url())
 
-    assert (status, queries) == (200, 9)
+    assert (status, queries) == (200, 8)
 
 
 @pytest.mark.parametrize("authors", [2, 30])
@@ -252,7 +252,7 @@ def test_page_is_served_from_cache_until_the_catalogue_changes(client, imported_
 
     response = client.get(url)
 
-    assert (first, cached) == (9, 1)
+    assert (first, cached) == (8, 1)
     assert "<h1>Ilya S.</h1>" in response.content.decode()
 
 
@@ -263,9 +263,9 @@ def test_signed_in_users_never_get_a_cached_page(client, imported_seeds, django_
 
     _, queries = _queries(client, url)
 
-    # A full render (9) plus the session, the user and the curator check of the
+    # A full render (8) plus the session, the user and the curator check of the
     # header's links: not the 1 of a cached page.
-    assert queries == 12
+    assert queries == 11
 
 
 def test_page_cache_is_off_when_its_lifetime_is_zero(client, imported_seeds, settings):
@@ -275,4 +275,4 @@ def test_page_cache_is_off_when_its_lifetime_is_zero(client, imported_seeds, set
 
     _, queries = _queries(client, url)
 
-    assert queries == 9
+    assert queries == 8
