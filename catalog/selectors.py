@@ -325,8 +325,8 @@ def search_paper_ids(text: str, *, limit: int = SEARCH_LIMIT) -> list[int]:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            # Ranked in the FTS index alone: merged papers are dropped when a page
-            # of results is fetched (papers_in_order), which costs less than a join.
+            # Ranked in the FTS index alone, which holds live papers only (merged
+            # ones leave it by trigger: migration 0005).
             cursor.execute(
                 "SELECT rowid FROM catalog_paper_fts WHERE catalog_paper_fts MATCH %s "
                 "ORDER BY rank, rowid LIMIT %s",
