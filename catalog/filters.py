@@ -147,7 +147,8 @@ class PaperFilter(django_filters.FilterSet):
     q = text_filter(
         "filter_words",
         500,
-        "Words that must all appear in the title or the abstract (case-insensitive).",
+        "Words that must all appear in the title or the abstract (full-text index: "
+        "word forms match, e.g. summarize finds summarizing; parts of words do not).",
     )
     ordering = StableOrderingFilter(
         fields=(("title_key", "title"), ("created_at", "created")),

@@ -22,6 +22,7 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -313,6 +314,19 @@ SEARCH_LIMIT = 500
 _WORD = re.compile(r"\w+")
 
 
+def _search_words(text: str) -> list[str]:
+    return _WORD.findall(text)[:MAX_SEARCH_WORDS]
+
+
+def _fts_match(words: list[str]) -> str:
+    """An FTS5 query of quoted terms: no search syntax reaches the engine from a user."""
+    return " ".join(f'"{w}"' for w in words)
+
+
+# The expression PostgreSQL's GIN index (migration 0003) is built on.
+_PG_DOCUMENT = "to_tsvector('english'::regconfig, title || ' ' || abstract)"
+
+
 def search_paper_ids(text: str, *, limit: int = SEARCH_LIMIT) -> list[int]:
     """Ids of live papers matching every word of ``text`` in title or abstract, best first.
 
@@ -320,7 +334,7 @@ def search_paper_ids(text: str, *, limit: int = SEARCH_LIMIT) -> list[int]:
     tsvector index on PostgreSQL. Words are passed as quoted terms or as plain
     text, so no search syntax reaches the engine from a user.
     """
-    words = _WORD.findall(text)[:12]
+    words = _search_words(text)
     if not words:
         return []
     with connection.cursor() as cursor:
@@ -330,15 +344,13 @@ def search_paper_ids(text: str, *, limit: int = SEARCH_LIMIT) -> list[int]:
             cursor.execute(
                 "SELECT rowid FROM catalog_paper_fts WHERE catalog_paper_fts MATCH %s "
                 "ORDER BY rank, rowid LIMIT %s",
-                [" ".join(f'"{w}"' for w in words), limit],
+                [_fts_match(words), limit],
             )
         else:
             cursor.execute(
-                "SELECT id FROM catalog_paper, plainto_tsquery('english', %s) AS query "
-                "WHERE to_tsvector('english'::regconfig, title || ' ' || abstract) @@ query "
-                "AND merged_into_id IS NULL "
-                "ORDER BY ts_rank(to_tsvector('english'::regconfig, title || ' ' || abstract), "
-                "query) DESC, id LIMIT %s",
+                f"SELECT id FROM catalog_paper, plainto_tsquery('english', %s) AS query "  # noqa: S608
+                f"WHERE {_PG_DOCUMENT} @@ query AND merged_into_id IS NULL "
+                f"ORDER BY ts_rank({_PG_DOCUMENT}, query) DESC, id LIMIT %s",
                 [" ".join(words), limit],
             )
         return [row[0] for row in cursor.fetchall()]
@@ -436,11 +448,25 @@ def pages_of_author(pages: QuerySet[SourcePage], author_slug: str) -> QuerySet[S
 
 
 def papers_with_words(papers: QuerySet[Paper], text: str) -> QuerySet[Paper]:
-    """Those of ``papers`` whose title or abstract holds every word of ``text``
-    (case-insensitive substring match, at most 12 words; no index: fine for the
-    API's filters, while the HTML search ranks with the full-text index)."""
-    words = text.split()[:MAX_SEARCH_WORDS]
-    return papers.filter(*[Q(title__icontains=w) | Q(abstract__icontains=w) for w in words])
+    """Those of ``papers`` whose title or abstract holds every word of ``text`` (at
+    most 12), through the same full-text index as the search page: word forms
+    match ("learn" finds "learning"), parts of words do not. Unordered; the
+    caller orders."""
+    words = _search_words(text)
+    if not words:
+        return papers.none()
+    if connection.vendor == "sqlite":
+        matching = RawSQL(
+            "SELECT rowid FROM catalog_paper_fts WHERE catalog_paper_fts MATCH %s",
+            [_fts_match(words)],
+        )
+    else:
+        matching = RawSQL(
+            f"SELECT id FROM catalog_paper WHERE {_PG_DOCUMENT} "  # noqa: S608
+            "@@ plainto_tsquery('english', %s)",
+            [" ".join(words)],
+        )
+    return papers.filter(id__in=matching)
 
 
 def author_with_provenance(author: Author, *, limit: int) -> Author:

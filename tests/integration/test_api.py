@@ -470,6 +470,17 @@ def test_paper_list_filters_by_author_and_words_exactly(client, imported_seeds):
     ]
 
 
+def test_paper_list_words_match_word_forms_through_the_full_text_index(client, imported_seeds):
+    summarize = _get(client, "/api/papers/?q=summarize&has_title=true")
+    part_of_a_word = _get(client, "/api/papers/?q=gauss")  # of "gaussian"
+
+    assert {p["title"] for p in summarize["results"]} == {
+        "Learning to summarize from human feedback",
+        "Recursively Summarizing Books with Human Feedback",
+    }
+    assert part_of_a_word["count"] == 0
+
+
 @pytest.mark.parametrize(
     ("ordering", "order_by"),
     [
@@ -759,8 +770,8 @@ def test_page_or_cursor_out_of_range_answers_404(client, imported_seeds, url, de
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        # 100 words (499 characters): only the first 12 become LIKEs (SQLite refuses a
-        # query of a thousand), so the 13th and later narrow nothing.
+        # 100 words (499 characters): only the first 12 are searched (SQLite refuses a
+        # query of a thousand LIKEs), so the 13th and later narrow nothing.
         (f"/api/authors/?search={'+'.join(['ilya'] * 100)}", {SUTSKEVER}),
         (f"/api/papers/?search={'+'.join(['gaussian'] * 12 + ['zzz'] * 40)}", {GAUSSIAN}),
         (f"/api/papers/?q={'+'.join(['gaussian'] * 55)}", {GAUSSIAN}),
