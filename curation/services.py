@@ -106,9 +106,9 @@ UNDO_CHANGED_SINCE = (
     "Nothing was changed. To reverse the action now, make the opposite change as a new "
     "action (unassign the page, split the profile, edit the record)."
 )
-UNDO_ORCID_TAKEN = (
-    "Undo refused: ORCID {orcid} would go back to {author}, but {holder} holds it now. "
-    "Nothing was changed; edit {holder} first if the ORCID is theirs by mistake."
+UNDO_VALUE_TAKEN = (
+    "Undo refused: {record} now holds a value ({fields}) this action would give back. "
+    "Nothing was changed."
 )
 UNDO_CONFLICT = (
     "Undo refused: the records cannot go back as they were, because another record now "
@@ -807,19 +807,79 @@ def _verify_unchanged(rows: list[dict[str, Any]]) -> None:
                 )
 
 
-def _check_orcids_free(rows: list[dict[str, Any]]) -> None:
-    """An ORCID going back to an author must not be held by an author outside the rows."""
-    back = {
-        row["before"]["orcid"]: row["pk"]
-        for row in rows
-        if row["model"] == "catalog.author" and (row["before"] or {}).get("orcid")
-    }
-    in_rows = {row["pk"] for row in rows if row["model"] == "catalog.author"}
-    for holder in Author.objects.filter(orcid__in=back).exclude(pk__in=in_rows):
-        author = Author.objects.get(pk=back[holder.orcid])
+def _named(actions: Iterable[CurationAction]) -> str:
+    return "; ".join(f"#{a.pk} {a.get_kind_display()} ({a.summary})" for a in actions)
+
+
+def _unique_field_sets(model: type[models.Model]) -> list[tuple[str, ...]]:
+    """The column sets a table keeps unique (a conditional constraint counts for
+    non-empty values: the ORCID)."""
+    sets = [(f.attname,) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    sets += [
+        tuple(model._meta.get_field(name).attname for name in constraint.fields)
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields
+    ]
+    return sets
+
+
+def _holders_of_restored_values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows outside the action that hold a unique value undo would put back, as
+    journal rows (each with the fields that clash)."""
+    mine = {(row["model"], row["pk"]) for row in rows}
+    holders = []
+    for row in rows:
+        if row["op"] == "create":
+            continue
+        model = MODELS[row["model"]]
+        restored = {**snapshot(model, Q(pk=row["pk"])).get(row["pk"], {}), **row["before"]}
+        for fields in _unique_field_sets(model):
+            values = {field: restored.get(field) for field in fields}
+            if any(value in (None, "") for value in values.values()):
+                continue
+            clashing = model._base_manager.filter(**_python_values(model, values))
+            for pk, current in snapshot(model, Q(pk__in=clashing.values("pk"))).items():
+                if (row["model"], pk) not in mine:
+                    holders.append(
+                        {
+                            "model": row["model"],
+                            "pk": pk,
+                            "op": "create",
+                            "before": None,
+                            "after": current,
+                            "fields": fields,
+                        }
+                    )
+    return holders
+
+
+def _check_restored_values_free(action: CurationAction, rows: list[dict[str, Any]]) -> None:
+    """Refuse, naming them, when undo would put back a unique value (an ORCID, a
+    paper-author pair) that another row holds now: the later actions that made
+    that row, or the row itself when no action did (an import)."""
+    for holder in _holders_of_restored_values(rows):
+        near = ActionTarget.objects.filter(
+            Q(*[Q(model=m, object_id=i) for m, i in targets([holder])], _connector=Q.OR)
+        ).values("action_id")
+        later = CurationAction.objects.filter(
+            pk__gt=action.pk, undone_at__isnull=True, pk__in=near
+        ).order_by("pk")
+        makers = [
+            other
+            for other in later
+            if any(
+                (r["model"], r["pk"]) == (holder["model"], holder["pk"])
+                for r in recorded_rows(other)
+            )
+        ]
+        if makers:
+            raise ValidationError(UNDO_DEPENDS.format(actions=_named(makers)), code="depends")
         raise ValidationError(
-            UNDO_ORCID_TAKEN.format(orcid=holder.orcid, author=author, holder=holder),
-            code="orcid_taken",
+            UNDO_VALUE_TAKEN.format(
+                record=_describe_row(MODELS[holder["model"]], holder["pk"]),
+                fields=", ".join(f.removesuffix("_id") for f in holder["fields"]),
+            ),
+            code="taken",
         )
 
 
@@ -890,10 +950,9 @@ def undo_action(*, action: CurationAction, actor: AbstractBaseUser) -> CurationA
             _lock(model, [i for m, i in records if m == kind])
         dependents = dependent_actions(action)
         if dependents:
-            names = "; ".join(f"#{a.pk} {a.get_kind_display()} ({a.summary})" for a in dependents)
-            raise ValidationError(UNDO_DEPENDS.format(actions=names), code="depends")
+            raise ValidationError(UNDO_DEPENDS.format(actions=_named(dependents)), code="depends")
         _verify_unchanged(rows)
-        _check_orcids_free(rows)
+        _check_restored_values_free(action, rows)
         try:
             with transaction.atomic():
                 _restore(rows)

@@ -28,6 +28,9 @@ OPERATIONS = [
 ]
 
 
+ORCIDS = ["", "0000-0002-1825-0097", "0000-0001-5109-3700"]
+
+
 def _pick(data, items, label):
     items = list(items)
     if not items:
@@ -105,11 +108,14 @@ def _run(operation, data, actor):  # noqa: C901 - one branch per operation
     elif operation == "edit_author":
         author = _pick(data, authors, "author")
         if author:
+            names = sorted(set(author.names.values_list("name", flat=True)))
             return services.edit_author(
                 author=author,
                 actor=actor,
                 family_name=author.family_name,
                 given_name=data.draw(st.sampled_from(["Ilya", "Ł.", "Jeff", ""])),
+                orcid=data.draw(st.sampled_from(ORCIDS), label="orcid"),
+                drop_names=_subset(data, names, "drop", min_size=0) if names else [],
             )
     elif operation == "edit_paper":
         paper = _pick(data, papers, "paper")
@@ -129,6 +135,26 @@ def _run(operation, data, actor):  # noqa: C901 - one branch per operation
     return None
 
 
+def _apply(operations, data, actor) -> list:
+    """Run the operations; refusals change nothing and are skipped."""
+    done = []
+    for operation in operations:
+        try:
+            with transaction.atomic():
+                action = _run(operation, data, actor)
+        except ValidationError:
+            continue  # a refusal changes nothing, which the final export also checks
+        if action is not None:
+            done.append(action)
+    return done
+
+
+def _curator(django_user_model):
+    actor = django_user_model.objects.create_user("prop-curator")
+    actor.groups.add(Group.objects.get_or_create(name=CURATORS_GROUP)[0])
+    return actor
+
+
 @pytest.mark.django_db
 @settings(
     max_examples=60,
@@ -141,21 +167,48 @@ def test_undoing_every_operation_in_reverse_gives_the_same_export(
 ):
     with transaction.atomic():
         import_pages(sample_page_files)
-        actor = django_user_model.objects.create_user("prop-curator")
-        actor.groups.add(Group.objects.get_or_create(name=CURATORS_GROUP)[0])
+        actor = _curator(django_user_model)
         before = export_text()
-        done = []
-        for operation in operations:
-            try:
-                with transaction.atomic():
-                    action = _run(operation, data, actor)
-            except ValidationError:
-                continue  # a refusal changes nothing, which the final export also checks
-            if action is not None:
-                done.append(action)
+        done = _apply(operations, data, actor)
 
         for action in reversed(done):
             services.undo_action(action=action, actor=actor)
 
+        assert export_text() == before
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=st.lists(st.sampled_from(OPERATIONS), min_size=2, max_size=6), data=st.data())
+def test_undo_in_any_order_is_exact_or_refused_by_name(
+    sample_page_files, django_user_model, operations, data
+):
+    """Undo in a random order: each undo succeeds, or is refused naming the later
+    actions it waits for or the row holding a value it would give back (never a bare
+    database conflict);
+    then the rest, undone newest first, gives back the export from before."""
+    with transaction.atomic():
+        import_pages(sample_page_files)
+        actor = _curator(django_user_model)
+        before = export_text()
+        done = _apply(operations, data, actor)
+        refusals = set()
+
+        for action in data.draw(st.permutations(done), label="undo order"):
+            try:
+                services.undo_action(action=action, actor=actor)
+            except ValidationError as error:
+                refusals.add(error.code)
+        for action in reversed(done):
+            action.refresh_from_db()
+            if action.undone_at is None:
+                services.undo_action(action=action, actor=actor)
+
+        assert refusals <= {"depends", "taken"}
         assert export_text() == before
         transaction.set_rollback(True)

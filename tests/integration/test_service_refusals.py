@@ -180,14 +180,14 @@ def test_undo_refuses_to_give_back_an_orcid_another_author_took_since(imported_s
     wu, ilya = _author("wu-jeff"), _author("sutskever-ilya")
     _give_orcid(wu, ORCID, curator)
     cleared = _give_orcid(_author("wu-jeff"), "", curator)
-    _give_orcid(ilya, ORCID, curator)  # touches only Ilya: no dependency on ``cleared``
+    taken = _give_orcid(ilya, ORCID, curator)  # touches only Ilya, yet holds the ORCID
     before = _state()
 
     with pytest.raises(ValidationError) as error:
         services.undo_action(action=cleared, actor=curator)
 
     assert error.value.messages == [
-        services.UNDO_ORCID_TAKEN.format(orcid=ORCID, author=_author("wu-jeff"), holder=ilya)
+        services.UNDO_DEPENDS.format(actions=f"#{taken.pk} edit author ({taken.summary})")
     ]
     assert _state() == before
     cleared.refresh_from_db()
@@ -232,3 +232,18 @@ def test_orcid_taken_between_the_check_and_the_write_is_refused_cleanly(
 
     assert error.value.messages == [services.TAKEN_MEANWHILE]
     assert (export_text(), CurationAction.objects.count()) == before
+
+
+def test_undo_refuses_to_give_back_a_value_an_import_row_holds_now(imported_seeds, curator):
+    _give_orcid(_author("wu-jeff"), ORCID, curator)
+    cleared = _give_orcid(_author("wu-jeff"), "", curator)
+    Author.objects.filter(slug="sutskever-ilya").update(orcid=ORCID)  # as no action would
+    before = _state()
+
+    with pytest.raises(ValidationError) as error:
+        services.undo_action(action=cleared, actor=curator)
+
+    assert error.value.messages == [
+        services.UNDO_VALUE_TAKEN.format(record="author «Ilya Sutskever»", fields="orcid")
+    ]
+    assert _state() == before

@@ -401,3 +401,22 @@ def test_edit_author_keeps_the_name_shown_as_a_variant(imported_seeds, curator):
         )
 
     assert error.value.messages == [services.NAME_SHOWN_STAYS.format(name="Wu, Jeff")]
+
+
+def test_undo_of_a_split_is_refused_while_an_assign_gave_the_paper_back(imported_seeds, curator):
+    parascandolo = Author.objects.get(slug="parascandolo-giambattista")
+    page = _anonymous_pages()[0]
+    shared = Paper.objects.filter(authorships__author=parascandolo, entries__page=page)
+    paper = shared.order_by("pk").first()
+    split = services.split_author(
+        author=parascandolo,
+        papers=[paper],
+        new_author=services.NewAuthor("Wu", "Jeff"),
+        actor=curator,
+    )
+    assign = services.assign_page(page=page, author=parascandolo, actor=curator)
+    before = export_text()
+
+    _refused_naming(split, assign)  # the paper is on his profile again, by the page
+
+    assert export_text() == before
