@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -231,6 +231,7 @@ def _computed(name: str, *, newest_page: int | None, refresh: bool) -> tuple[lis
     changes in between are taken out by :func:`queues`, record by record.
     """
     seconds = settings.QUEUE_CACHE_SECONDS
+    cache = caches["queues"]
     key = f"curation-queue:{name}:{QUEUE_LENGTH[name]}:{newest_page}"
     if seconds and not refresh:
         hit = cache.get(key)

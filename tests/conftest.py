@@ -19,7 +19,8 @@ def sample_page_files() -> list[Path]:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (public pages are cached)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (public pages and curators' queues)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "queues"):
+        caches[alias].clear()

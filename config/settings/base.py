@@ -9,6 +9,7 @@ Variables:
     CSRF_TRUSTED_ORIGINS  comma-separated origins, for deployments behind a proxy.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -123,6 +124,24 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # The curators' queues (duplicate finders, suggestions) are kept this long, or until an
 # import adds pages; 0 computes them on every request (seconds at 100k papers).
 QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS", "900"))
+
+CACHES = {
+    # Rendered public pages: in each server process's memory.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The curators' queues: in files, so every server process, a restart and
+    # `manage.py compute_queues` (after an import, or from cron) share them. The key
+    # prefix keeps two databases' queues apart in one folder.
+    "queues": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("QUEUE_CACHE_DIR", str(BASE_DIR / "var" / "queue-cache")),
+        "KEY_PREFIX": hashlib.sha256(
+            str(DATABASES["default"].get("NAME", "")).encode()
+            + str(DATABASES["default"].get("HOST", "")).encode()
+        ).hexdigest()[:16],
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -23,3 +23,9 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
+
+# Queues in memory too: a test never sees another run's files.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "queues": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "queues"},
+}

@@ -197,14 +197,14 @@ def timing() -> None:
 
 def _dashboard_queues() -> None:
     """The four queues of the curators' dashboard: computed, then from the cache."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from curation import selectors
 
     names = tuple(selectors.QUEUE_LENGTH)
-    cache.clear()
+    caches["queues"].clear()
     print(f"\n{'dashboard queues ' + str(names):<70} {'s':>8} {'queries':>8}")
     for label in ("computed (cache empty)", "from the cache"):
         with CaptureQueriesContext(connection) as queries:

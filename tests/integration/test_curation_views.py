@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
@@ -88,7 +88,7 @@ def _queries(client, url: str) -> tuple[int, int]:
 
 def _cold_and_warm(client, url: str) -> tuple[tuple[int, int], tuple[int, int]]:
     """Queries of a queue page when its finders run, then when they come from the cache."""
-    cache.clear()
+    caches["queues"].clear()
     return _queries(client, url), _queries(client, url)
 
 
