@@ -135,6 +135,14 @@ def _run(operation, data, actor):  # noqa: C901 - one branch per operation
     return None
 
 
+# Each example imports the seeds and runs up to six operations: 60 take about 10 s.
+EXAMPLES = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
 def _apply(operations, data, actor) -> list:
     """Run the operations; refusals change nothing and are skipped."""
     done = []
@@ -156,11 +164,7 @@ def _curator(django_user_model):
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@EXAMPLES
 @given(operations=st.lists(st.sampled_from(OPERATIONS), min_size=1, max_size=6), data=st.data())
 def test_undoing_every_operation_in_reverse_gives_the_same_export(
     sample_page_files, django_user_model, operations, data
@@ -179,11 +183,7 @@ def test_undoing_every_operation_in_reverse_gives_the_same_export(
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@EXAMPLES
 @given(operations=st.lists(st.sampled_from(OPERATIONS), min_size=2, max_size=6), data=st.data())
 def test_undo_in_any_order_is_exact_or_refused_by_name(
     sample_page_files, django_user_model, operations, data
