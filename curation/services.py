@@ -383,6 +383,14 @@ def assign_page(
         return action
 
 
+def check_unassignable(page: SourcePage) -> None:
+    """Only a page a curator assigned can be unassigned (the import's are split)."""
+    if page.author_id is None:
+        raise ValidationError(PAGE_NOT_ASSIGNED.format(page=page), code="unassigned")
+    if page.assigned_by != DecidedBy.CURATOR:
+        raise ValidationError(PAGE_NOT_CURATOR_ASSIGNED.format(page=page), code="import")
+
+
 def unassign_page(
     *, page: SourcePage, actor: AbstractBaseUser, version: str | None = None
 ) -> CurationAction:
@@ -392,10 +400,7 @@ def unassign_page(
     with transaction.atomic():
         page = _lock(SourcePage, [page.pk])[page.pk]
         _check_version([page], version)
-        if page.author_id is None:
-            raise ValidationError(PAGE_NOT_ASSIGNED.format(page=page), code="unassigned")
-        if page.assigned_by != DecidedBy.CURATOR:
-            raise ValidationError(PAGE_NOT_CURATOR_ASSIGNED.format(page=page), code="import")
+        check_unassignable(page)
         author = page.author
         with _recording(Kind.UNASSIGN_PAGE, actor) as (action, journal):
             paper_ids = set(page.entries.values_list("paper_id", flat=True))
@@ -504,7 +509,7 @@ def merge_papers(
             save_paper_display([survivor])
             refresh_papers([survivor.pk])
             names = ", ".join(f"«{p}»" for p in others)
-            action.summary = f"Merged {names} into «{survivor}»"[:500]
+            action.summary = f"Merged {names} into «{survivor}»"
         return action
 
 
@@ -575,7 +580,7 @@ def merge_authors(
             survivor.orcid = orcid
             survivor.save()
             names = ", ".join(a.display_name for a in others)
-            action.summary = f"Merged {names} into {survivor.display_name} ({survivor.slug})"[:500]
+            action.summary = f"Merged {names} into {survivor.display_name} ({survivor.slug})"
         return action
 
 
@@ -687,9 +692,7 @@ def edit_author(
                 author.save()
             if not author.names.filter(name=person.inverted).exists():
                 _name_row(author, person.inverted).save()
-            dropped = sorted(
-                author.names.filter(name__in=drop).values_list("name", flat=True).distinct()
-            )
+            dropped = sorted(author.names.filter(name__in=drop).values_list("name", flat=True))
             author.names.filter(name__in=dropped).delete()
             action.summary = f"Edited author {before} ({author.slug})"
             if before != author.display_name:
@@ -729,7 +732,7 @@ def edit_paper(
             paper.save(update_fields=["title_curated", "abstract_curated"])
             save_paper_display([paper])
             refresh_papers([paper.pk])
-            action.summary = f"Edited paper «{paper}»"[:500]
+            action.summary = f"Edited paper «{paper}»"
         return action
 
 
@@ -751,7 +754,7 @@ def dismiss_pair(
             journal.watch(DismissedPair, Q(kind=kind, low_id=low, high_id=high))
             DismissedPair.objects.create(kind=kind, low_id=low, high_id=high, action=action)
             noun = "authors" if kind == DismissedPair.Kind.AUTHOR else "papers"
-            action.summary = f"Not the same {noun}: {first} / {second}"[:500]
+            action.summary = f"Not the same {noun}: {first} / {second}"
         return action
 
 
@@ -825,31 +828,49 @@ def _unique_field_sets(model: type[models.Model]) -> list[tuple[str, ...]]:
 
 def _holders_of_restored_values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows outside the action that hold a unique value undo would put back, as
-    journal rows (each with the fields that clash)."""
+    journal rows (each with the fields that clash). Two queries per table and
+    unique column set, whatever the number of rows."""
     mine = {(row["model"], row["pk"]) for row in rows}
-    holders = []
+    by_model: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        if row["op"] == "create":
-            continue
-        model = MODELS[row["model"]]
-        restored = {**snapshot(model, Q(pk=row["pk"])).get(row["pk"], {}), **row["before"]}
+        if row["op"] != "create":
+            by_model[row["model"]].append(row)
+    holders = []
+    for label, model_rows in by_model.items():
+        model = MODELS[label]
+        now = snapshot(model, Q(pk__in=[row["pk"] for row in model_rows]))
+        restored = [{**now.get(row["pk"], {}), **row["before"]} for row in model_rows]
         for fields in _unique_field_sets(model):
-            values = {field: restored.get(field) for field in fields}
-            if any(value in (None, "") for value in values.values()):
+            wanted = {
+                tuple(values.get(field) for field in fields)
+                for values in restored
+                if all(values.get(field) not in (None, "") for field in fields)
+            }
+            if not wanted:
                 continue
-            clashing = model._base_manager.filter(**_python_values(model, values))
-            for pk, current in snapshot(model, Q(pk__in=clashing.values("pk"))).items():
-                if (row["model"], pk) not in mine:
-                    holders.append(
-                        {
-                            "model": row["model"],
-                            "pk": pk,
-                            "op": "create",
-                            "before": None,
-                            "after": current,
-                            "fields": fields,
-                        }
-                    )
+            first = {key[0] for key in wanted}
+            candidates = snapshot(
+                model,
+                Q(
+                    **{
+                        f"{fields[0]}__in": [
+                            model._meta.get_field(fields[0]).to_python(v) for v in first
+                        ]
+                    }
+                ),
+            )
+            holders += [
+                {
+                    "model": label,
+                    "pk": pk,
+                    "op": "create",
+                    "before": None,
+                    "after": current,
+                    "fields": fields,
+                }
+                for pk, current in candidates.items()
+                if (label, pk) not in mine and tuple(current[f] for f in fields) in wanted
+            ]
     return holders
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from catalog.models import Author, DecidedBy, Paper, SourcePage
+from catalog.models import Author, Paper, SourcePage
 from catalog.selectors import author_by_slug, paper_by_slug
 
 from . import finders, forms, selectors, services
@@ -244,10 +244,10 @@ class PageUnassignView(OperationView):
 
     def get_context_data(self, **kwargs):
         refusal = None  # said when the form opens, not after a submit
-        if self.page.author_id is None:
-            refusal = services.PAGE_NOT_ASSIGNED.format(page=self.page)
-        elif self.page.assigned_by != DecidedBy.CURATOR:
-            refusal = services.PAGE_NOT_CURATOR_ASSIGNED.format(page=self.page)
+        try:
+            services.check_unassignable(self.page)
+        except ValidationError as error:
+            refusal = error.messages[0]
         return super().get_context_data(page=self.page, refusal=refusal, **kwargs)
 
     def operation(self, form):
