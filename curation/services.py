@@ -826,79 +826,97 @@ def _unique_field_sets(model: type[models.Model]) -> list[tuple[str, ...]]:
     return sets
 
 
-def _holders_of_restored_values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows outside the action that hold a unique value undo would put back, as
-    journal rows (each with the fields that clash). Two queries per table and
-    unique column set, whatever the number of rows."""
-    mine = {(row["model"], row["pk"]) for row in rows}
-    by_model: dict[str, list[dict[str, Any]]] = defaultdict(list)
+UniqueKey = tuple[str, tuple[str, ...], tuple[Any, ...]]  # table, columns, values
+
+
+def _unique_keys(label: str, values: dict[str, Any]) -> set[UniqueKey]:
+    """The unique values a row with these (journal) values holds."""
+    return {
+        (label, fields, tuple(values[field] for field in fields))
+        for fields in _unique_field_sets(MODELS[label])
+        if all(values.get(field) not in (None, "") for field in fields)
+    }
+
+
+def _full_rows(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Each row's whole values before and after its action: an update recorded only
+    the fields it changed, the others are read as they are now (one query a table)."""
+    updated: dict[str, list[int]] = defaultdict(list)
     for row in rows:
-        if row["op"] != "create":
-            by_model[row["model"]].append(row)
-    holders = []
-    for label, model_rows in by_model.items():
-        model = MODELS[label]
-        now = snapshot(model, Q(pk__in=[row["pk"] for row in model_rows]))
-        restored = [{**now.get(row["pk"], {}), **row["before"]} for row in model_rows]
-        for fields in _unique_field_sets(model):
-            wanted = {
-                tuple(values.get(field) for field in fields)
-                for values in restored
-                if all(values.get(field) not in (None, "") for field in fields)
-            }
-            if not wanted:
-                continue
-            first = {key[0] for key in wanted}
-            candidates = snapshot(
-                model,
-                Q(
-                    **{
-                        f"{fields[0]}__in": [
-                            model._meta.get_field(fields[0]).to_python(v) for v in first
-                        ]
-                    }
-                ),
-            )
-            holders += [
-                {
-                    "model": label,
-                    "pk": pk,
-                    "op": "create",
-                    "before": None,
-                    "after": current,
-                    "fields": fields,
-                }
-                for pk, current in candidates.items()
-                if (label, pk) not in mine and tuple(current[f] for f in fields) in wanted
-            ]
-    return holders
+        if row["op"] == "update":
+            updated[row["model"]].append(row["pk"])
+    now = {
+        (label, pk): values
+        for label, pks in updated.items()
+        for pk, values in snapshot(MODELS[label], Q(pk__in=pks)).items()
+    }
+    return [
+        (
+            {**now.get((row["model"], row["pk"]), {}), **(row["before"] or {})},
+            {**now.get((row["model"], row["pk"]), {}), **(row["after"] or {})},
+        )
+        for row in rows
+    ]
 
 
 def _check_restored_values_free(action: CurationAction, rows: list[dict[str, Any]]) -> None:
     """Refuse, naming them, when undo would put back a unique value (an ORCID, a
-    paper-author pair) that another row holds now: the later actions that made
-    that row, or the row itself when no action did (an import)."""
-    for holder in _holders_of_restored_values(rows):
-        near = ActionTarget.objects.filter(
-            Q(*[Q(model=m, object_id=i) for m, i in targets([holder])], _connector=Q.OR)
-        ).values("action_id")
-        later = CurationAction.objects.filter(
-            pk__gt=action.pk, undone_at__isnull=True, pk__in=near
-        ).order_by("pk")
-        makers = [
-            other
-            for other in later
-            if any(
-                (r["model"], r["pk"]) == (holder["model"], holder["pk"])
-                for r in recorded_rows(other)
-            )
+    paper-author pair) that a later action gave, took or moved (those actions), or
+    that another row holds now without any action (that row: an import's)."""
+    restored: set[UniqueKey] = set()
+    for row, (before, _) in zip(rows, _full_rows(rows), strict=True):
+        if row["op"] != "create":
+            restored |= _unique_keys(row["model"], before)
+    if not restored:
+        return
+    mine = {(row["model"], row["pk"]) for row in rows}
+    holders = []
+    for label, fields in {(label, fields) for label, fields, _ in restored}:
+        model = MODELS[label]
+        wanted = {
+            values
+            for key_label, key_fields, values in restored
+            if (key_label, key_fields) == (label, fields)
+        }
+        first = model._meta.get_field(fields[0])
+        found = snapshot(model, Q(**{f"{fields[0]}__in": [first.to_python(v[0]) for v in wanted]}))
+        holders += [
+            {
+                "model": label,
+                "pk": pk,
+                "op": "create",
+                "before": None,
+                "after": values,
+                "fields": fields,
+            }
+            for pk, values in found.items()
+            if (label, pk) not in mine and tuple(values[f] for f in fields) in wanted
         ]
-        if makers:
-            raise ValidationError(UNDO_DEPENDS.format(actions=_named(makers)), code="depends")
+    near: dict[str, set[int]] = defaultdict(set)  # the records: a few models, many ids
+    for model_name, pk in targets(rows) | targets(holders):
+        near[model_name].add(pk)
+    sharing = Q(*[Q(model=m, object_id__in=ids) for m, ids in near.items()], _connector=Q.OR)
+    later = list(
+        CurationAction.objects.filter(
+            pk__gt=action.pk,
+            undone_at__isnull=True,
+            pk__in=ActionTarget.objects.filter(sharing).values("action_id"),
+        ).order_by("pk")
+    )
+    later_rows = [(other, row) for other in later for row in recorded_rows(other)]
+    held: dict[int, set[UniqueKey]] = defaultdict(set)
+    for (other, row), (before, after) in zip(
+        later_rows, _full_rows([row for _, row in later_rows]), strict=True
+    ):
+        held[other.pk] |= _unique_keys(row["model"], before) | _unique_keys(row["model"], after)
+    makers = [other for other in later if held[other.pk] & restored]
+    if makers:
+        raise ValidationError(UNDO_DEPENDS.format(actions=_named(makers)), code="depends")
+    if holders:
         raise ValidationError(
             UNDO_VALUE_TAKEN.format(
-                record=_describe_row(MODELS[holder["model"]], holder["pk"]),
-                fields=", ".join(f.removesuffix("_id") for f in holder["fields"]),
+                record=_describe_row(MODELS[holders[0]["model"]], holders[0]["pk"]),
+                fields=", ".join(f.removesuffix("_id") for f in holders[0]["fields"]),
             ),
             code="taken",
         )

@@ -420,3 +420,31 @@ def test_undo_of_a_split_is_refused_while_an_assign_gave_the_paper_back(imported
     _refused_naming(split, assign)  # the paper is on his profile again, by the page
 
     assert export_text() == before
+
+
+def test_undo_of_a_split_is_refused_while_later_actions_gave_and_took_the_paper(
+    imported_seeds, curator
+):
+    parascandolo = Author.objects.get(slug="parascandolo-giambattista")
+    page = _anonymous_pages()[0]
+    paper = (
+        Paper.objects.filter(authorships__author=parascandolo, entries__page=page)
+        .order_by("pk")
+        .first()
+    )
+    split = services.split_author(
+        author=parascandolo,
+        papers=[paper],
+        new_author=services.NewAuthor("Wu", "Jeff"),
+        actor=curator,
+    )
+    assign = services.assign_page(page=page, author=parascandolo, actor=curator)
+    unassign = services.unassign_page(page=page, actor=curator)
+    before = export_text()
+
+    with pytest.raises(ValidationError) as error:
+        services.undo_action(action=split, actor=curator)
+
+    named = "; ".join(f"#{a.pk} {a.get_kind_display()} ({a.summary})" for a in (assign, unassign))
+    assert error.value.messages == [services.UNDO_DEPENDS.format(actions=named)]
+    assert export_text() == before
