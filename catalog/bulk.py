@@ -1,4 +1,4 @@
-"""Plain multi-row INSERT and UPDATE for the importer's hot tables.
+"""Plain multi-row INSERT and UPDATE for the importer's hot tables, and ``chunks``.
 
 ``bulk_create`` builds a model instance and compiles every value through the
 field machinery: most of the importer's time at a million entries. These
@@ -9,13 +9,23 @@ passed as parameters, never formatted into the SQL.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
 # SQLite allows 32,766 parameters per statement; stay well under it.
 _MAX_PARAMETERS = 30_000
+
+T = TypeVar("T")
+
+
+def chunks(values: Iterable[T], size: int = 5000) -> Iterator[list[T]]:
+    """``values`` in lists of at most ``size``: an ``IN (...)`` list per query stays
+    under the databases' parameter limits."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> tuple[str, str]:

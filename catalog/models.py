@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from .names import PersonName
+from .normalize import fold
+
 ORCID_INVALID = "ORCID must look like 0000-0002-1825-0097 and its check digit must match."
 
 
@@ -37,6 +40,12 @@ class DecidedBy(models.TextChoices):
     CURATOR = "curator", "curator"
 
 
+class MergeableQuerySet(models.QuerySet):
+    def live(self) -> MergeableQuerySet:
+        """Records not merged away (tombstones left out)."""
+        return self.filter(merged_into__isnull=True)
+
+
 class MergeableRecord(models.Model):
     """A record curators can merge: the merged one stays as a tombstone that redirects."""
 
@@ -50,6 +59,8 @@ class MergeableRecord(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = MergeableQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -93,6 +104,19 @@ class Author(MergeableRecord):
     def inverted_name(self) -> str:
         return ", ".join(p for p in (self.family_name, self.given_name) if p)
 
+    def set_name(self, person: PersonName) -> None:
+        """Take the parts of a parsed name (not saved)."""
+        self.display_name = person.display
+        self.family_name = person.family
+        self.given_name = person.given
+        self.sort_key = person.sort_key
+
+
+class AuthorNameQuerySet(models.QuerySet):
+    def live(self) -> AuthorNameQuerySet:
+        """Names of authors not merged away."""
+        return self.filter(author__merged_into__isnull=True)
+
 
 class AuthorName(models.Model):
     """A name variant seen on a page or typed by a curator, for search and matching."""
@@ -104,6 +128,8 @@ class AuthorName(models.Model):
     added_by = models.CharField(max_length=10, choices=DecidedBy.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AuthorNameQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -112,6 +138,13 @@ class AuthorName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def variant(
+        cls, author: Author, name: str, *, added_by: str = DecidedBy.CURATOR
+    ) -> AuthorName:
+        """An unsaved name variant with its search key: the one place both are set."""
+        return cls(author=author, name=name, search_key=fold(name), added_by=added_by)
 
 
 class AuthorSlugAlias(models.Model):
@@ -270,6 +303,12 @@ class SourcePage(models.Model):
         return self.author_id is not None
 
 
+class AuthorshipQuerySet(models.QuerySet):
+    def live(self) -> AuthorshipQuerySet:
+        """Authorships whose paper and author are both not merged away."""
+        return self.filter(author__merged_into__isnull=True, paper__merged_into__isnull=True)
+
+
 class Authorship(models.Model):
     """Paper x author. The entries pointing here are its provenance."""
 
@@ -280,6 +319,8 @@ class Authorship(models.Model):
         default=False, help_text="A curator's decision: no re-import or finder changes it."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuthorshipQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -57,11 +57,11 @@ class CatalogueFigures:
 
 
 def live_authors() -> QuerySet[Author]:
-    return Author.objects.filter(merged_into__isnull=True)
+    return Author.objects.live()
 
 
 def live_papers() -> QuerySet[Paper]:
-    return Paper.objects.filter(merged_into__isnull=True)
+    return Paper.objects.live()
 
 
 def unassigned_pages() -> QuerySet[SourcePage]:
