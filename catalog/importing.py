@@ -38,7 +38,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from .bulk import insert_objects, insert_rows, insert_rows_returning, update_rows
+from .bulk import chunks, insert_objects, insert_rows, insert_rows_returning
 from .models import (
     Appearance,
     Author,
@@ -53,14 +53,13 @@ from .models import (
     Venue,
 )
 from .names import parse_name
-from .normalize import abstract_key, choose_display, digest, fold, title_key, venue_key
+from .normalize import abstract_key, choose_display, digest, title_key, venue_key
+from .papers import paper_slug_candidates, refresh_papers, save_paper_display
 from .parsing import PageFormatError, ParsedEntry, ParsedPage, parse_page
 from .slugs import (
     allocate_slugs,
     author_slug_base,
-    paper_slug_base,
     slug_candidates,
-    taken_slugs,
     venue_slug_base,
 )
 
@@ -325,12 +324,6 @@ def _import_batch_safely(batch: list[PageFile]) -> list[FileResult]:
         return results
 
 
-def _chunks(values: Iterable, size: int = 5000) -> Iterable[list]:
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 @dataclass
 class _EntryPlan:
     """A page entry on its way into the database."""
@@ -508,7 +501,7 @@ class _Batch:
         rows: list[tuple[int, str, str]] = []
         for kind, attribute in ((PaperKey.Kind.ABSTRACT, "akey"), (PaperKey.Kind.TITLE, "tdig")):
             keys = {getattr(plan, attribute) for plan in plans} - {""}
-            for chunk in _chunks(keys):
+            for chunk in chunks(keys):
                 rows.extend(
                     PaperKey.objects.filter(kind=kind, key__in=chunk).values_list(
                         "paper_id", "kind", "key"
@@ -524,21 +517,21 @@ class _Batch:
             else:
                 self._register(paper, key, "")
         vkeys = {p.vkey for p in plans if p.vkey}
-        for chunk in _chunks(vkeys):
+        for chunk in chunks(vkeys):
             self.venues.update((v.key, v) for v in Venue.objects.filter(key__in=chunk))
 
     @staticmethod
     def _load_live_papers(ids: set[int]) -> dict[int, Paper]:
         """Papers by id, each tombstone replaced by the survivor it redirects to."""
         papers: dict[int, Paper] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             papers.update((p.id, p) for p in Paper.objects.filter(id__in=chunk))
         while True:
             pending = {p.merged_into_id for p in papers.values() if p.merged_into_id}
             pending -= {i for i, p in papers.items() if not p.merged_into_id}
             if not pending:
                 break
-            for chunk in _chunks(pending):
+            for chunk in chunks(pending):
                 papers.update((p.id, p) for p in Paper.objects.filter(id__in=chunk))
         live: dict[int, Paper] = {}
         for paper_id, paper in papers.items():
@@ -654,7 +647,7 @@ class _Batch:
 
     def _write_papers(self) -> None:
         new = [p for p in self.new_papers if id(p) not in self.folded]
-        allocate_slugs(Paper, [(p, _paper_slug_candidates(p)) for p in new])
+        allocate_slugs(Paper, [(p, paper_slug_candidates(p)) for p in new])
         now = timezone.now()
         for paper in new:
             paper.created_at = paper.updated_at = now
@@ -713,14 +706,8 @@ class _Batch:
         Author.objects.bulk_create(list(authors.values()))
         AuthorName.objects.bulk_create(
             [
-                AuthorName(
-                    author=author,
-                    name=label,
-                    search_key=fold(label),
-                    added_by=DecidedBy.IMPORT,
-                )
+                AuthorName.variant(author, labels[source], added_by=DecidedBy.IMPORT)
                 for source, author in authors.items()
-                for label in [labels[source]]
             ],
             ignore_conflicts=True,
         )
@@ -745,10 +732,9 @@ class _Batch:
         page.raw_text = page_file.text
         page.save(update_fields=["label", "content_hash", "raw_text", "updated_at"])
         if page.kind == SourcePage.Kind.NAMED and page.author_id:
-            AuthorName.objects.get_or_create(
-                author_id=page.author_id,
-                name=page.label,
-                defaults={"search_key": fold(page.label), "added_by": DecidedBy.IMPORT},
+            AuthorName.objects.bulk_create(
+                [AuthorName.variant(page.author, page.label, added_by=DecidedBy.IMPORT)],
+                ignore_conflicts=True,
             )
         if kept:
             # Two steps so that no two rows ever share a position on the way.
@@ -828,8 +814,8 @@ class _Batch:
         # Authors created in this batch have no authorships yet: look up only the others.
         authors = {a for _, a in wanted} & preexisting_authors
         papers = {paper_id for paper_id, a in wanted if a in authors}
-        for author_chunk in _chunks(authors, 500):
-            for paper_chunk in _chunks(papers):
+        for author_chunk in chunks(authors, 500):
+            for paper_chunk in chunks(papers):
                 for paper_id, author_id, authorship_id in Authorship.objects.filter(
                     author_id__in=author_chunk, paper_id__in=paper_chunk
                 ).values_list("paper_id", "author_id", "id"):
@@ -871,110 +857,7 @@ class _Batch:
         refresh_papers(self.recheck_papers)
 
 
-def _paper_slug_candidates(paper: Paper) -> list[str]:
-    return slug_candidates(
-        paper_slug_base(paper.title, paper.abstract), f"{paper.title_key}\n{paper.abstract_key}"
-    )
-
-
 def _author_from_label(label: str) -> Author:
-    name = parse_name(label)
-    return Author(
-        display_name=name.display,
-        family_name=name.family,
-        given_name=name.given,
-        sort_key=name.sort_key,
-    )
-
-
-def save_paper_display(papers: Iterable[Paper]) -> None:
-    """Save papers' shown title and abstract, and fit their slugs to them.
-
-    A paper takes the best free slug for its content; an old slug stays as an
-    alias that redirects, so no URL ever breaks or names another record.
-    """
-    papers = list(papers)
-    if not papers:
-        return
-    now = timezone.now()
-    candidates = {id(p): _paper_slug_candidates(p) for p in papers}
-    taken = taken_slugs(Paper, (c for cs in candidates.values() for c in cs))
-    reslug = []
-    for paper in papers:
-        options = candidates[id(paper)]
-        best = next((c for c in options if c == paper.slug or c not in taken), None)
-        if best != paper.slug:
-            reslug.append((paper, options))
-    old_slugs = {id(p): p.slug for p, _ in reslug}
-    allocate_slugs(Paper, reslug)
-    PaperSlugAlias.objects.bulk_create(
-        [PaperSlugAlias(paper=p, slug=old_slugs[id(p)]) for p, _ in reslug if old_slugs[id(p)]]
-    )
-    fields = ["title", "title_key", "abstract", "abstract_key", "slug", "updated_at"]
-    for paper in papers:
-        paper.updated_at = now
-    update_rows(Paper, fields, [[getattr(p, f) for f in fields] + [p.pk] for p in papers])
-
-
-def _rebuild_keys(papers: list[Paper], entry_keys: dict[int, set[tuple[str, str]]]) -> None:
-    """The keys a paper answers to: its entries' keys and its own (curated) ones."""
-    PaperKey.objects.filter(paper__in=papers).delete()
-    rows = set()
-    for paper in papers:
-        keys = entry_keys.get(paper.id, set()) | {
-            (PaperKey.Kind.TITLE, digest(paper.title_key)),
-            (PaperKey.Kind.ABSTRACT, paper.abstract_key),
-        }
-        rows.update((paper.id, kind, key) for kind, key in keys if key)
-    PaperKey.objects.bulk_create(
-        [PaperKey(paper_id=p, kind=k, key=key) for p, k, key in sorted(rows)]
-    )
-
-
-def refresh_papers(paper_ids: Iterable[int]) -> None:
-    """Recompute what papers show and where they appear from their entries.
-
-    Used after entries moved or vanished (page updates, curator merges). Curated
-    fields are left as the curator chose them.
-    """
-    ids = list(paper_ids)
-    for chunk in _chunks(ids):
-        papers = list(Paper.objects.filter(id__in=chunk, merged_into__isnull=True))
-        entries: dict[int, list[tuple[str, str, int | None]]] = defaultdict(list)
-        entries_keys: dict[int, set[tuple[str, str]]] = defaultdict(set)
-        for paper_id, title, abstract, venue_id, tkey, akey in SourceEntry.objects.filter(
-            paper_id__in=chunk
-        ).values_list("paper_id", "title", "abstract", "venue_id", "title_key", "abstract_key"):
-            entries[paper_id].append((title, abstract, venue_id))
-            entries_keys[paper_id].update(
-                [(PaperKey.Kind.TITLE, digest(tkey)), (PaperKey.Kind.ABSTRACT, akey)]
-            )
-        changed = []
-        for paper in papers:
-            rows = entries.get(paper.id, [])
-            if not rows:
-                continue
-            before = (paper.title, paper.abstract)
-            if not paper.title_curated:
-                paper.title = choose_display(t for t, _, _ in rows)
-                paper.title_key = title_key(paper.title)
-            if not paper.abstract_curated:
-                paper.abstract = choose_display(a for _, a, _ in rows)
-                paper.abstract_key = abstract_key(paper.abstract)
-            if (paper.title, paper.abstract) != before:
-                changed.append(paper)
-        save_paper_display(changed)
-        _rebuild_keys(papers, entries_keys)
-        wanted = {(pid, vid) for pid, rows in entries.items() for _, _, vid in rows if vid}
-        present = {
-            (paper_id, venue_id): appearance_id
-            for appearance_id, paper_id, venue_id in Appearance.objects.filter(
-                paper_id__in=chunk
-            ).values_list("id", "paper_id", "venue_id")
-        }
-        Appearance.objects.filter(
-            id__in=[i for pair, i in present.items() if pair not in wanted]
-        ).delete()
-        Appearance.objects.bulk_create(
-            [Appearance(paper_id=p, venue_id=v) for p, v in sorted(wanted - present.keys())]
-        )
+    author = Author()
+    author.set_name(parse_name(label))
+    return author

@@ -140,9 +140,7 @@ class AuthorName(models.Model):
         return self.name
 
     @classmethod
-    def variant(
-        cls, author: Author, name: str, *, added_by: str = DecidedBy.CURATOR
-    ) -> AuthorName:
+    def variant(cls, author: Author, name: str, *, added_by: str = DecidedBy.CURATOR) -> AuthorName:
         """An unsaved name variant with its search key: the one place both are set."""
         return cls(author=author, name=name, search_key=fold(name), added_by=added_by)
 

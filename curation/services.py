@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from catalog.bulk import update_rows
-from catalog.importing import refresh_papers, save_paper_display
+from catalog.papers import refresh_papers, save_paper_display
 from catalog.models import (
     Appearance,
     Author,
