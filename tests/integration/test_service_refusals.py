@@ -223,7 +223,7 @@ def test_orcid_taken_between_the_check_and_the_write_is_refused_cleanly(
     wu = Author.objects.get(slug="wu-jeff")
     before = (export_text(), CurationAction.objects.count())
     # As if another curator saved the same ORCID right after this one's check.
-    monkeypatch.setattr(services, "_check_orcid", lambda orcid, **kwargs: orcid)
+    monkeypatch.setattr(services.edits, "check_orcid", lambda orcid, **kwargs: orcid)
 
     with pytest.raises(ValidationError) as error:
         services.edit_author(

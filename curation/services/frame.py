@@ -1,0 +1,103 @@
+"""The frame every curation operation shares: curator check, row locks, stale-form
+versions, the live-record check, ``updated_at`` touches and the recording of an
+action's changes (:func:`recording`, through :class:`~curation.journal.Journal`).
+
+No operation lives here, and nothing that builds or moves records (``records``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from catalog.models import Author, Paper
+
+from ..access import is_curator
+from ..journal import Journal, targets
+from ..models import ActionTarget, CurationAction
+from .messages import ALREADY_MERGED, NOT_A_CURATOR, NOTHING_TO_DO, STALE_FORM, TAKEN_MEANWHILE
+
+# --- versions: refusing stale forms ------------------------------------------------
+
+
+def record_version(*records: models.Model) -> str:
+    """A short token of the records' last changes; a form carries it back.
+
+    Every operation moves ``updated_at`` of the records it changes, so a token
+    taken when the form was shown differs once anyone changed one of them.
+    """
+    parts = sorted(
+        f"{r._meta.label_lower}:{r.pk}:{r.updated_at.isoformat()}:"
+        f"{getattr(r, 'merged_into_id', '')}"
+        for r in records
+    )
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def check_version(records: Sequence[models.Model], version: str | None) -> None:
+    if version is not None and version != record_version(*records):
+        raise ValidationError(STALE_FORM, code="stale")
+
+
+# --- the frame every operation shares ------------------------------------------------
+
+
+def require_curator(actor: AbstractBaseUser) -> None:
+    if not is_curator(actor):
+        raise PermissionDenied(NOT_A_CURATOR)
+
+
+def lock(model: type[models.Model], ids: Iterable[int]) -> dict[int, Any]:
+    """Fetch and lock rows (PostgreSQL row locks; SQLite transactions already
+    take the write lock at BEGIN). Always in id order, so two curators cannot deadlock."""
+    rows = model.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk")
+    return {row.pk: row for row in rows}
+
+
+def require_live(records: Iterable[Author | Paper]) -> None:
+    for record in records:
+        if record.merged_into_id is not None:
+            raise ValidationError(ALREADY_MERGED.format(record=record), code="merged")
+
+
+def touch(model: type[models.Model], ids: Iterable[int]) -> None:
+    """Move ``updated_at``: stale forms are refused and cached public pages renew."""
+    model.objects.filter(pk__in=set(ids)).update(updated_at=timezone.now())
+
+
+@contextmanager
+def recording(kind: str, actor: AbstractBaseUser) -> Iterator[tuple[CurationAction, Journal]]:
+    """Create the action, let the operation work and watch, then store what changed."""
+    action = CurationAction.objects.create(
+        kind=kind, actor=actor, actor_name=actor.get_username(), summary=""
+    )
+    journal = Journal()
+    yield action, journal
+    rows = journal.differences()
+    if not rows:
+        raise ValidationError(NOTHING_TO_DO, code="nothing")
+    action.changes = {"rows": rows}
+    action.summary = Truncator(action.summary).chars(500)
+    action.save(update_fields=["summary", "changes"])
+    ActionTarget.objects.bulk_create(
+        [ActionTarget(action=action, model=m, object_id=i) for m, i in sorted(targets(rows))]
+    )
+
+
+@contextmanager
+def unique_values_checked() -> Iterator[None]:
+    """A unique value (ORCID, slug) another curator took between our check and our
+    write: refuse cleanly (the savepoint keeps the transaction usable)."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        raise ValidationError(TAKEN_MEANWHILE, code="taken") from error
