@@ -134,6 +134,16 @@ def author_by_slug(slug: str) -> Author:
     return _follow(author)
 
 
+def author_by_pk(pk: int) -> Author:
+    """The live author an id names (a merged one's survivor)."""
+    return _follow(Author.objects.get(pk=pk))
+
+
+def paper_by_pk(pk: int) -> Paper:
+    """The live paper an id names (a merged one's survivor)."""
+    return _follow(Paper.objects.get(pk=pk))
+
+
 def paper_by_slug(slug: str) -> Paper:
     """The live paper a slug names (see :func:`author_by_slug`)."""
     paper = Paper.objects.filter(slug=slug).first()

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("catalog.api_urls")),
+    path("api/", include("catalog.api.urls")),
     path("curation/", include("curation.urls")),
     path(
         "accounts/login/",

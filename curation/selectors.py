@@ -1,4 +1,6 @@
-"""Reads for the curators' pages: history, readable diffs, pickers."""
+"""Reads for the curators' pages: history, readable diffs, pickers, the records a
+form works on, and the dashboard's queues (computed by the finders, kept in the
+``queues`` cache). Nothing here writes to the catalogue."""
 
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from catalog.models import Author, Authorship, Paper, SourceEntry, SourcePage
-from catalog.selectors import live_authors, search_authors
+from catalog.selectors import author_by_slug, live_authors, paper_by_slug, search_authors
 
 from . import finders
 from .journal import MODELS
@@ -160,6 +163,11 @@ def history(
     return actions.order_by("-pk")
 
 
+def actions() -> QuerySet[CurationAction]:
+    """Actions with who did and undid them (an action's page, undo)."""
+    return CurationAction.objects.select_related("actor", "undone_by")
+
+
 def curator_names() -> list[str]:
     return list(
         CurationAction.objects.order_by("actor_name")
@@ -195,6 +203,48 @@ def page_for_curation(pk: int) -> SourcePage:
         .prefetch_related(Prefetch("entries", queryset=entries))
         .get(pk=pk)
     )
+
+
+def pages_with_author() -> QuerySet[SourcePage]:
+    return SourcePage.objects.select_related("author")
+
+
+def papers_in_order(ids: list[int]) -> list[Paper]:
+    """Papers to merge, in the order given, with their venues and authors (3 queries)."""
+    found = Paper.objects.prefetch_related("appearances__venue", "authorships__author")
+    found = found.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+def authors_in_order(ids: list[int]) -> list[Author]:
+    """Authors to merge, in the order given, with their name variants (2 queries)."""
+    found = Author.objects.prefetch_related("names").in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+def name_variants(author: Author) -> list[str]:
+    return sorted(set(author.names.values_list("name", flat=True)))
+
+
+def record_for_history(model: str, key: str) -> Author | Paper | SourcePage:
+    """The record a history filter names: an author or paper by its own slug
+    (tombstones included), else by an old slug it answers to; a page by source."""
+    if model == ActionTarget.Model.AUTHOR:
+        return Author.objects.filter(slug=key).first() or author_by_slug(key)
+    if model == ActionTarget.Model.PAPER:
+        return Paper.objects.filter(slug=key).first() or paper_by_slug(key)
+    return get_object_or_404(SourcePage, source=key)
+
+
+def split_destination(action: CurationAction, *, source: Author) -> Author:
+    """The author a split moved papers to."""
+    moved_to = (
+        action.targets.filter(model=ActionTarget.Model.AUTHOR)
+        .exclude(object_id=source.pk)
+        .values_list("object_id", flat=True)
+        .first()
+    )
+    return Author.objects.get(pk=moved_to)
 
 
 # --- the dashboard's queues ----------------------------------------------------------

@@ -40,8 +40,6 @@ from .records import NewAuthor, build_author, check_orcid, move_authorships, sav
 
 Kind = CurationAction.Kind
 
-# --- 4. split an author ---------------------------------------------------------------
-
 
 def split_author(
     *,
@@ -108,9 +106,6 @@ def split_author(
                 f"to {to_author.display_name} ({to_author.slug})"
             )
         return action
-
-
-# --- 5. edit an author or a paper ------------------------------------------------------
 
 
 def edit_author(

@@ -44,8 +44,6 @@ from .records import move_authorships
 
 Kind = CurationAction.Kind
 
-# --- 2. merge papers ------------------------------------------------------------------------
-
 
 def _merge_members(
     model: type[Author] | type[Paper], survivor: Author | Paper, others: Iterable[Author | Paper]
@@ -138,9 +136,6 @@ def merge_papers(
         return action
 
 
-# --- 3. merge authors --------------------------------------------------------------------
-
-
 def merge_authors(
     *,
     survivor: Author,
@@ -204,9 +199,6 @@ def merge_authors(
             names = ", ".join(a.display_name for a in others)
             action.summary = f"Merged {names} into {survivor.display_name} ({survivor.slug})"
         return action
-
-
-# --- 6. dismiss a duplicate candidate ------------------------------------------------------
 
 
 def dismiss_pair(

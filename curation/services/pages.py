@@ -26,8 +26,6 @@ from .records import NewAuthor, build_author, save_new_author
 
 Kind = CurationAction.Kind
 
-# --- 1. assign and unassign a page ------------------------------------------------------
-
 
 def assign_page(
     *,

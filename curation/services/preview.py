@@ -13,8 +13,6 @@ from django.db import transaction
 from ..journal import recorded_rows
 from ..models import CurationAction
 
-# --- previews: what an operation would change, before it changes it ---------------------
-
 
 class _Rollback(Exception):
     pass

@@ -40,8 +40,6 @@ from .messages import (
     UNDO_VALUE_TAKEN,
 )
 
-# --- 7. undo ------------------------------------------------------------------------------
-
 
 def dependent_actions(action: CurationAction) -> list[CurationAction]:
     """Later actions, not undone, that changed or relied on rows this one changed,

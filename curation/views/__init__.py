@@ -1,0 +1,44 @@
+"""The curators' pages. Each operation is a form that shows what will change
+(the service run and rolled back), then does it on confirmation.
+
+Views parse input and call ``curation.services``, the selectors and the finders;
+none writes a model or reads one past the selectors.
+
+- ``base``: the curator check, the operation form flow, shared request helpers;
+- ``queues``: the dashboard and the queue pages;
+- ``pages``: assign and unassign a page;
+- ``merges``: merge papers, merge authors, dismiss a duplicate pair;
+- ``edits``: split a profile, edit an author or a paper;
+- ``history``: the history, one action's changes, undo.
+"""
+
+from .edits import EditAuthorView, EditPaperView, SplitAuthorView
+from .history import ActionDetailView, HistoryView, UndoView
+from .merges import DismissView, MergeAuthorsView, MergePapersView
+from .pages import PageAssignView, PageUnassignView
+from .queues import (
+    AuthorDuplicatesView,
+    DashboardView,
+    MixedProfilesView,
+    PageQueueView,
+    PaperDuplicatesView,
+)
+
+__all__ = [
+    "ActionDetailView",
+    "AuthorDuplicatesView",
+    "DashboardView",
+    "DismissView",
+    "EditAuthorView",
+    "EditPaperView",
+    "HistoryView",
+    "MergeAuthorsView",
+    "MergePapersView",
+    "MixedProfilesView",
+    "PageAssignView",
+    "PageQueueView",
+    "PageUnassignView",
+    "PaperDuplicatesView",
+    "SplitAuthorView",
+    "UndoView",
+]

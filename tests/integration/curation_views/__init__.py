@@ -1,0 +1,1 @@
+"""The curators' pages and the admin actions, through HTTP."""
