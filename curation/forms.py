@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from catalog.models import Author, Paper
+from catalog.selectors import live_authors
 from curation.models import DismissedPair
 
 from . import services
@@ -15,7 +16,7 @@ NEW_OR_EXISTING = "Choose an author from the list, or type the family name of a 
 
 def live_author_field(**kwargs) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        queryset=Author.objects.filter(merged_into__isnull=True),
+        queryset=live_authors(),
         error_messages={"invalid_choice": "That author no longer exists or was merged."},
         **kwargs,
     )
