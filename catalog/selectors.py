@@ -7,7 +7,6 @@ one paper as for one with two thousand.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,7 +21,6 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -42,6 +40,13 @@ from .models import (
     Venue,
 )
 from .normalize import fold
+from .search import (
+    MAX_SEARCH_WORDS,
+    SEARCH_LIMIT,
+    matching_paper_ids,
+    ranked_paper_ids,
+    search_words,
+)
 
 
 @dataclass(frozen=True)
@@ -156,8 +161,6 @@ def paper_by_slug(slug: str) -> Paper:
 
 
 # --- building blocks shared by the readers below ------------------------------------
-
-MAX_SEARCH_WORDS = 12  # more words narrow nothing in practice, and each costs a LIKE
 
 
 def _appearances() -> QuerySet[Appearance]:
@@ -320,50 +323,10 @@ def paper_list(*, venue: Venue | None = None, authors_shown: int | None = None) 
     ).order_by("title_key", "slug")
 
 
-SEARCH_LIMIT = 500
-_WORD = re.compile(r"\w+")
-
-
-def _search_words(text: str) -> list[str]:
-    return _WORD.findall(text)[:MAX_SEARCH_WORDS]
-
-
-def _fts_match(words: list[str]) -> str:
-    """An FTS5 query of quoted terms: no search syntax reaches the engine from a user."""
-    return " ".join(f'"{w}"' for w in words)
-
-
-# The expression PostgreSQL's GIN index (migration 0003) is built on.
-_PG_DOCUMENT = "to_tsvector('english'::regconfig, title || ' ' || abstract)"
-
-
 def search_paper_ids(text: str, *, limit: int = SEARCH_LIMIT) -> list[int]:
-    """Ids of live papers matching every word of ``text`` in title or abstract, best first.
-
-    Full-text indexes do the work: FTS5 (with porter stemming) on SQLite, a GIN
-    tsvector index on PostgreSQL. Words are passed as quoted terms or as plain
-    text, so no search syntax reaches the engine from a user.
-    """
-    words = _search_words(text)
-    if not words:
-        return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # Ranked in the FTS index alone, which holds live papers only (merged
-            # ones leave it by trigger: migration 0005).
-            cursor.execute(
-                "SELECT rowid FROM catalog_paper_fts WHERE catalog_paper_fts MATCH %s "
-                "ORDER BY rank, rowid LIMIT %s",
-                [_fts_match(words), limit],
-            )
-        else:
-            cursor.execute(
-                f"SELECT id FROM catalog_paper, plainto_tsquery('english', %s) AS query "  # noqa: S608
-                f"WHERE {_PG_DOCUMENT} @@ query AND merged_into_id IS NULL "
-                f"ORDER BY ts_rank({_PG_DOCUMENT}, query) DESC, id LIMIT %s",
-                [" ".join(words), limit],
-            )
-        return [row[0] for row in cursor.fetchall()]
+    """Ids of live papers matching every word of ``text`` in title or abstract, best
+    first (the engine's full-text index: :mod:`catalog.search`)."""
+    return ranked_paper_ids(search_words(text), limit=limit)
 
 
 def papers_in_order(ids: list[int]) -> list[Paper]:
@@ -462,21 +425,10 @@ def papers_with_words(papers: QuerySet[Paper], text: str) -> QuerySet[Paper]:
     most 12), through the same full-text index as the search page: word forms
     match ("learn" finds "learning"), parts of words do not. Unordered; the
     caller orders."""
-    words = _search_words(text)
+    words = search_words(text)
     if not words:
         return papers.none()
-    if connection.vendor == "sqlite":
-        matching = RawSQL(
-            "SELECT rowid FROM catalog_paper_fts WHERE catalog_paper_fts MATCH %s",
-            [_fts_match(words)],
-        )
-    else:
-        matching = RawSQL(
-            f"SELECT id FROM catalog_paper WHERE {_PG_DOCUMENT} "  # noqa: S608
-            "@@ plainto_tsquery('english', %s)",
-            [" ".join(words)],
-        )
-    return papers.filter(id__in=matching)
+    return papers.filter(id__in=matching_paper_ids(words))
 
 
 def author_with_provenance(author: Author, *, limit: int) -> Author:

@@ -209,14 +209,14 @@ def pages_with_author() -> QuerySet[SourcePage]:
     return SourcePage.objects.select_related("author")
 
 
-def papers_in_order(ids: list[int]) -> list[Paper]:
+def papers_to_merge(ids: list[int]) -> list[Paper]:
     """Papers to merge, in the order given, with their venues and authors (3 queries)."""
     found = Paper.objects.prefetch_related("appearances__venue", "authorships__author")
     found = found.in_bulk(ids)
     return [found[i] for i in ids if i in found]
 
 
-def authors_in_order(ids: list[int]) -> list[Author]:
+def authors_to_merge(ids: list[int]) -> list[Author]:
     """Authors to merge, in the order given, with their name variants (2 queries)."""
     found = Author.objects.prefetch_related("names").in_bulk(ids)
     return [found[i] for i in ids if i in found]

@@ -18,7 +18,7 @@ class MergePapersView(OperationView):
 
     @cached_property
     def papers(self) -> list[Paper]:
-        return selectors.papers_in_order(ids_from(self.request))
+        return selectors.papers_to_merge(ids_from(self.request))
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "records": self.papers}
@@ -59,7 +59,7 @@ class MergeAuthorsView(OperationView):
 
     @cached_property
     def authors(self) -> list[Author]:
-        return selectors.authors_in_order(ids_from(self.request))
+        return selectors.authors_to_merge(ids_from(self.request))
 
     def names(self) -> list[str]:
         names = {a.inverted_name for a in self.authors} | {

@@ -177,7 +177,7 @@ def test_name_candidate_pairs_keep_the_strongest_rule_over_variants():
 
 
 def test_name_candidate_pairs_drop_an_initial_matching_too_many_authors(monkeypatch):
-    monkeypatch.setattr(finders, "MAX_INITIAL_MATCHES", 2)
+    monkeypatch.setattr(finders.name_rules, "MAX_INITIAL_MATCHES", 2)
     forms = {n: {NameForm.parse(f"L{'eiaou'[n]}n Wang")} for n in range(3)}
     forms[9] = {NameForm.parse("L. Wang")}
 
