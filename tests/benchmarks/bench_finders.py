@@ -1,4 +1,4 @@
-"""Benchmark the curators' finders (curation/finders.py): time at scale, quality on real data.
+"""Benchmark the curators' finders (curation/finders/): time at scale, quality on real data.
 
     cd /work/main && .venv/bin/python tests/benchmarks/bench_finders.py [--pages 40000] [--db FILE]
     .venv/bin/python tests/benchmarks/bench_finders.py --only gold      # quality figures only
