@@ -301,10 +301,15 @@ class SourcePage(models.Model):
         return self.author_id is not None
 
 
+# An authorship whose paper and author are both not merged away: a filter, or a
+# value the database computes per row (``annotate(live=LIVE_AUTHORSHIP)``).
+LIVE_AUTHORSHIP = Q(author__merged_into__isnull=True, paper__merged_into__isnull=True)
+
+
 class AuthorshipQuerySet(models.QuerySet):
     def live(self) -> AuthorshipQuerySet:
         """Authorships whose paper and author are both not merged away."""
-        return self.filter(author__merged_into__isnull=True, paper__merged_into__isnull=True)
+        return self.filter(LIVE_AUTHORSHIP)
 
 
 class Authorship(models.Model):

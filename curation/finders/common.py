@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, F, Max, Min, Q, Window
+from django.db.models import Count, F, Max, Min, Window
 from django.db.models.functions import Left
 
 from catalog.bulk import chunks
-from catalog.models import Author, Authorship, Paper
+from catalog.models import LIVE_AUTHORSHIP, Author, Authorship, Paper
 
 from .text import Vocabulary
 
@@ -65,9 +65,6 @@ def author_order(author: Author) -> tuple[str, str]:
 # --- co-authors --------------------------------------------------------------------
 
 MAX_LINK_AUTHORS = 50  # papers with more live authors do not make co-authors (consortia)
-# An authorship whose author and paper are both live, as a value the database
-# computes for each row (``Authorship.objects.live()`` filters; this annotates).
-LIVE_AUTHORSHIP = Q(author__merged_into__isnull=True, paper__merged_into__isnull=True)
 
 
 def coauthorship(author_ids: set[int]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
