@@ -1,3 +1,5 @@
+"""The catalogue app: papers, authors, venues, pages and their provenance."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""ASGI entry point (settings from ``DJANGO_SETTINGS_MODULE``, default base)."""
+
 import os
 
 from django.core.asgi import get_asgi_application

@@ -1,3 +1,5 @@
+"""The URL map: public pages (``catalog.urls``), the API under /api/, curation, admin, sign-in."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path

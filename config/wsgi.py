@@ -1,3 +1,5 @@
+"""WSGI entry point for gunicorn (settings from ``DJANGO_SETTINGS_MODULE``, default base)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

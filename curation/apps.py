@@ -1,3 +1,5 @@
+"""The curation app: curators' operations, their journal, queues and pages."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""Template context for every page: whether the visitor is a curator (header links)."""
+
 from django.utils.functional import SimpleLazyObject
 
 from .access import is_curator

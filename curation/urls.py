@@ -1,3 +1,5 @@
+"""The curators' pages, under /curation/ (views in ``curation.views``)."""
+
 from django.urls import path
 
 from . import views
