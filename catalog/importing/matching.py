@@ -1,8 +1,8 @@
 """Matching: which paper and which venue each entry of a batch belongs to.
 
 ``_Matcher`` owns the batch's matching index, loaded once from ``PaperKey`` and
-``Venue`` (``_load_index``), and resolves each ``_EntryPlan`` to a paper and a
-venue by the rules in the package docstring (``_resolve``), creating unsaved
+``Venue`` (``load_index``), and resolves each ``_EntryPlan`` to a paper and a
+venue by the rules in the package docstring (``resolve``), creating unsaved
 ``Paper`` and ``Venue`` objects where nothing matches and letting matched ones
 take a better spelling (``_absorb``, ``_venue``).
 
@@ -14,7 +14,7 @@ writes what it found. What the matcher owns and the batch reads afterwards:
 - ``new_papers``, ``changed_papers``, ``new_venues``, ``changed_venues``: what
   the batch must insert or update;
 - ``folded``, ``saved_folds``: title-only papers proven to be another paper
-  (``_live`` follows them); the batch moves the saved ones' rows;
+  (``live`` follows them); the batch moves the saved ones' rows;
 - ``known_keys``: the ``PaperKey`` rows already stored, not inserted again.
 """
 
@@ -67,7 +67,7 @@ class _Matcher:
 
     # -- matching index --
 
-    def _load_index(self, plans: list[_EntryPlan]) -> None:
+    def load_index(self, plans: list[_EntryPlan]) -> None:
         """Load the papers that the batch's keys can match, with every key they answer to."""
         rows: list[tuple[int, str, str]] = []
         for kind, attribute in ((PaperKey.Kind.ABSTRACT, "akey"), (PaperKey.Kind.TITLE, "tdig")):
@@ -121,20 +121,20 @@ class _Matcher:
 
     # -- resolution --
 
-    def _live(self, paper: Paper) -> Paper:
+    def live(self, paper: Paper) -> Paper:
         while id(paper) in self.folded:
             paper = self.folded[id(paper)]
         return paper
 
     def _title_papers(self, tdig: str) -> list[Paper]:
-        papers = {id(p): p for p in map(self._live, self.by_title.get(tdig, {}).values())}
+        papers = {id(p): p for p in map(self.live, self.by_title.get(tdig, {}).values())}
         return list(papers.values())
 
-    def _resolve(self, plan: _EntryPlan) -> None:
+    def resolve(self, plan: _EntryPlan) -> None:
         entry = plan.parsed
         paper = self.by_abstract.get(plan.akey) if plan.akey else None
         if paper is not None:
-            paper = self._live(paper)
+            paper = self.live(paper)
         elif plan.tkey:
             candidates = [
                 p for p in self._title_papers(plan.tdig) if not plan.akey or not p.abstract_key

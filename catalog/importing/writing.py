@@ -19,7 +19,7 @@ nor the rollback and one-page replay when the database refuses a batch
 
 It reads from the matcher, after resolution, ``new_papers``, ``changed_papers``,
 ``new_venues``, ``changed_venues``, ``folded``, ``saved_folds`` and
-``known_keys``, and follows folds with ``matcher._live``.
+``known_keys``, and follows folds with ``matcher.live``.
 """
 
 from __future__ import annotations
@@ -148,10 +148,10 @@ class _Batch:
         for page_file, page in changed:
             plans[page_file.source], kept[page_file.source] = self._diff_entries(page_file, page)
 
-        self.matcher._load_index([plan for entries in plans.values() for plan in entries])
+        self.matcher.load_index([plan for entries in plans.values() for plan in entries])
         for page_file in sorted([*new_files, *(pf for pf, _ in changed)], key=lambda f: f.source):
             for plan in plans[page_file.source]:
-                self.matcher._resolve(plan)
+                self.matcher.resolve(plan)
 
         self._write_venues()
         self._write_papers()
@@ -161,7 +161,7 @@ class _Batch:
             pages[page_file.source] = page
         for page_plans in plans.values():
             for plan in page_plans:
-                plan.paper = self.matcher._live(plan.paper)
+                plan.paper = self.matcher.live(plan.paper)
         self._write_entries(pages, plans)
         self._write_keys(plans)
         self._apply_saved_folds()
@@ -252,7 +252,7 @@ class _Batch:
         survivors: dict[int, Paper] = {}
         old_slugs: list[tuple[Paper, str]] = []
         for other, _ in self.matcher.saved_folds:
-            into = self.matcher._live(other)
+            into = self.matcher.live(other)
             survivors[into.pk] = into
             SourceEntry.objects.filter(paper=other).update(paper=into)
             for authorship in Authorship.objects.filter(paper=other):
