@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Length, Substr
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 
 from . import models
@@ -31,13 +34,46 @@ class ReadOnlyAdminMixin:
         return False
 
 
+TEXT_SHOWN = 20_000  # characters of a page file's text on its admin page
+INLINE_ROWS_SHOWN = 20  # a screenful; the rest are one click away, in their own list
+
+
+class FirstRowsFormSet(BaseInlineFormSet):
+    """Only the first rows of a long inline: a page with 12,000 entries renders 20."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_first_rows"):  # asked for once per row: fetch once
+            self._first_rows = list(super().get_queryset()[:INLINE_ROWS_SHOWN])
+        return self._first_rows
+
+
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A read-only inline of at most :data:`INLINE_ROWS_SHOWN` rows; when there are
+    more, it says how many and links to the full list, filtered to this record."""
+
     extra = 0
     can_delete = False
     show_change_link = True
+    formset = FirstRowsFormSet
+    template = "admin/catalog/first_rows_tabular.html"
+    rows_shown = INLINE_ROWS_SHOWN
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # A new inline instance serves each request, so these belong to this page.
+        self.row_count, self.all_rows_url = 0, ""
+        if obj is not None:
+            fk_name = self.fk_name or self.model._meta.get_field(obj._meta.model_name).name
+            self.row_count = self.model._default_manager.filter(**{fk_name: obj}).count()
+            if self.row_count > INLINE_ROWS_SHOWN:
+                opts = self.model._meta
+                self.all_rows_url = (
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+                    + f"?{fk_name}__id__exact={obj.pk}"
+                )
+        return super().get_formset(request, obj, **kwargs)
 
 
 class YesNoFilter(admin.SimpleListFilter):
@@ -100,7 +136,7 @@ class AuthorshipOfAuthorInline(ReadOnlyInline):
     verbose_name_plural = "papers (authorships)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("paper")
+        return super().get_queryset(request).select_related("author", "paper")
 
 
 @admin.register(models.Author)
@@ -138,7 +174,7 @@ class AuthorshipOfPaperInline(ReadOnlyInline):
     verbose_name_plural = "authors (authorships)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).select_related("author", "paper")
 
 
 class AppearanceInline(ReadOnlyInline):
@@ -163,6 +199,7 @@ class EntryOfPaperInline(ReadOnlyInline):
             super()
             .get_queryset(request)
             .select_related("page", "authorship__author", "authorship__paper")
+            .defer("page__raw_text")
         )
 
 
@@ -213,7 +250,8 @@ class EntryOfPageInline(ReadOnlyInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("paper", "authorship__author", "authorship__paper")
+            .select_related("page", "paper", "authorship__author", "authorship__paper")
+            .defer("page__raw_text")
         )
 
 
@@ -224,8 +262,24 @@ class SourcePageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", AssignedFilter, "assigned_by"]
     search_fields = ["source", "label"]
     raw_id_fields = ["author"]
-    readonly_fields = ["content_hash", "imported_at", "updated_at"]
+    readonly_fields = ["content_hash", "imported_at", "updated_at", "text_start"]
+    exclude = ["raw_text"]
     inlines = [EntryOfPageInline]
+
+    def get_queryset(self, request):
+        # The file's text (up to the import's size limit) is read only where shown.
+        return super().get_queryset(request).defer("raw_text")
+
+    @admin.display(description="text of the file")
+    def text_start(self, page: models.SourcePage) -> str:
+        start, length = (
+            models.SourcePage.objects.filter(pk=page.pk)
+            .values_list(Substr("raw_text", 1, TEXT_SHOWN), Length("raw_text"))
+            .get()
+        )
+        if length <= TEXT_SHOWN:
+            return start
+        return f"{start}\n\n[... the first {TEXT_SHOWN:,} of {length:,} characters]"
 
 
 @admin.register(models.SourceEntry)
@@ -236,6 +290,9 @@ class SourceEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "page__source"]
     raw_id_fields = ["page", "paper", "venue", "authorship"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("page__raw_text")
+
 
 class EntryOfAuthorshipInline(ReadOnlyInline):
     model = models.SourceEntry
@@ -245,7 +302,7 @@ class EntryOfAuthorshipInline(ReadOnlyInline):
     verbose_name_plural = "provenance (page entries)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("page")
+        return super().get_queryset(request).select_related("page").defer("page__raw_text")
 
 
 @admin.register(models.Authorship)

@@ -168,9 +168,20 @@ def _appearances() -> QuerySet[Appearance]:
     return Appearance.objects.select_related("venue").order_by("venue__name")
 
 
-def _claims() -> QuerySet[SourceEntry]:
-    """Page entries as provenance: page joined, in source-name and page order."""
-    return SourceEntry.objects.select_related("page").order_by("page__source", "position")
+MAX_CLAIMS_SHOWN = 20  # page entries listed under one authorship; all are on the paper's page
+
+
+def _claims() -> Prefetch:
+    """An authorship's first :data:`MAX_CLAIMS_SHOWN` page entries as provenance
+    (``claims_shown``),
+    page joined (its source name only: never a page's whole text), in source-name
+    and page order. The full count is ``claim_count`` (:func:`_claim_count`)."""
+    entries = (
+        SourceEntry.objects.select_related("page")
+        .only("authorship_id", "page__source", "position", "line", "venue_name")
+        .order_by("page__source", "position")
+    )
+    return Prefetch("entries", queryset=entries[:MAX_CLAIMS_SHOWN], to_attr="claims_shown")
 
 
 # --- authors ---------------------------------------------------------------------
@@ -238,11 +249,12 @@ def author_papers(author: Author, *, order: str = "title") -> QuerySet[Authorshi
     return (
         Authorship.objects.filter(author=author)
         .select_related("paper")
-        .annotate(has_title=~Q(paper__title=""), first_venue=first_venue)
-        .prefetch_related(
-            Prefetch("paper__appearances", queryset=_appearances()),
-            Prefetch("entries", queryset=_claims()),
+        .annotate(
+            has_title=~Q(paper__title=""),
+            first_venue=first_venue,
+            claim_count=_count_per_row(SourceEntry, "authorship"),
         )
+        .prefetch_related(Prefetch("paper__appearances", queryset=_appearances()), _claims())
         .order_by(*orderings.get(order, orderings["title"]))
     )
 
@@ -274,28 +286,35 @@ def _authorships_by_name() -> QuerySet[Authorship]:
 
 
 def paper_authorships(paper: Paper) -> QuerySet[Authorship]:
-    """The paper's authorships in author order, each with the page entries claiming it."""
+    """The paper's authorships in author order, each with ``claim_count`` and its
+    first page entries claiming it."""
     return (
         _authorships_by_name()
         .filter(paper=paper)
-        .prefetch_related(Prefetch("entries", queryset=_claims()))
+        .annotate(claim_count=_count_per_row(SourceEntry, "authorship"))
+        .prefetch_related(_claims())
     )
 
 
 def paper_entries(paper: Paper) -> QuerySet[SourceEntry]:
     """Every page entry that resolved to the paper, with its page and the author it
     claims, in source-name and page order."""
-    return paper.entries.select_related("page", "authorship__author").order_by(
-        "page__source", "position"
+    return (
+        paper.entries.select_related("page", "authorship__author")
+        .defer("page__raw_text")
+        .order_by("page__source", "position")
     )
 
 
-def paper_detail(paper: Paper) -> dict[str, object]:
-    """Everything the paper page shows, in a fixed number of queries."""
+def paper_detail(paper: Paper, *, authors_shown: int) -> dict[str, object]:
+    """The paper page's venues and first ``authors_shown`` authorships
+    (``more_authors`` says whether there are others): two queries. The page entries
+    are paged by the view (:func:`paper_entries`)."""
+    authorships = list(_authorships_by_name().filter(paper=paper)[: authors_shown + 1])
     return {
         "venues": [a.venue for a in _appearances().filter(paper=paper)],
-        "authorships": list(_authorships_by_name().filter(paper=paper)),
-        "entries": list(paper_entries(paper)),
+        "authorships": authorships[:authors_shown],
+        "more_authors": len(authorships) > authors_shown,
     }
 
 
@@ -351,6 +370,7 @@ def page_list() -> QuerySet[SourcePage]:
     """Imported pages by source name, with their author and entry counts."""
     return (
         SourcePage.objects.select_related("author")
+        .defer("raw_text")
         .annotate(entry_count=_count_per_row(SourceEntry, "page"))
         .order_by("source")
     )

@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Author, Authorship, Paper, SourceEntry, SourcePage, Venue
+from .selectors import MAX_CLAIMS_SHOWN
 
 EMBEDDED = 20  # items of a growing list shown inside a record
 
@@ -85,6 +86,12 @@ def _count(help_text: str):
 
 def _shown(what: str, link: str) -> str:
     return f"The first {EMBEDDED} {what}; all of them at {link}."
+
+
+CLAIMS_SHOWN = (
+    f"The first {MAX_CLAIMS_SHOWN} page entries claiming the authorship, by source name "
+    "and position; all of them in the paper's entries list."
+)
 
 
 # --- page entries: provenance --------------------------------------------------------
@@ -179,11 +186,23 @@ class AuthorPaperSerializer(serializers.ModelSerializer):
     )
     title = serializers.CharField(source="paper.title", help_text='"" when abstract-only.')
     venues = VenuesField(source="paper.appearances")
-    claims = ClaimSerializer(source="entries", many=True, read_only=True)
+    claim_count = _count("How many page entries claim the authorship.")
+    claims = ClaimSerializer(
+        source="claims_shown", many=True, read_only=True, help_text=CLAIMS_SHOWN
+    )
 
     class Meta:
         model = Authorship
-        fields = ["slug", "url", "title", "venues", "decided_by", "curated", "claims"]
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "venues",
+            "decided_by",
+            "curated",
+            "claim_count",
+            "claims",
+        ]
 
 
 class CoauthorSerializer(AuthorRefSerializer):
@@ -249,10 +268,19 @@ class PaperAuthorRefSerializer(serializers.ModelSerializer):
 class PaperAuthorSerializer(PaperAuthorRefSerializer):
     """An author of a paper, with who decided it and the entries that claim it."""
 
-    claims = ClaimSerializer(source="entries", many=True, read_only=True)
+    claim_count = _count("How many page entries claim the authorship.")
+    claims = ClaimSerializer(
+        source="claims_shown", many=True, read_only=True, help_text=CLAIMS_SHOWN
+    )
 
     class Meta(PaperAuthorRefSerializer.Meta):
-        fields = [*PaperAuthorRefSerializer.Meta.fields, "decided_by", "curated", "claims"]
+        fields = [
+            *PaperAuthorRefSerializer.Meta.fields,
+            "decided_by",
+            "curated",
+            "claim_count",
+            "claims",
+        ]
 
 
 class PaperListSerializer(serializers.ModelSerializer):

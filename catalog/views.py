@@ -21,6 +21,8 @@ from .models import Venue
 
 PAPERS_PER_PAGE = 50
 COAUTHORS_SHOWN = 60
+ENTRIES_PER_PAGE = 100  # page entries listing one paper, on its page
+AUTHORS_SHOWN = 200  # authors listed on a paper's page (a consortium paper has thousands)
 PAPER_ORDERS = {"title": "title", "venue": "venue", "recent": "recently added"}
 
 
@@ -143,7 +145,12 @@ class PaperDetailView(RedirectToLiveMixin, DetailView):
     lookup = staticmethod(selectors.paper_by_slug)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**selectors.paper_detail(self.object), **kwargs)
+        entries = Paginator(selectors.paper_entries(self.object), ENTRIES_PER_PAGE)
+        return super().get_context_data(
+            **selectors.paper_detail(self.object, authors_shown=AUTHORS_SHOWN),
+            entry_page=entries.get_page(self.request.GET.get("page")),
+            **kwargs,
+        )
 
 
 @conditional

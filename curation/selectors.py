@@ -195,12 +195,21 @@ def paper_counts(author_ids: Iterable[int]) -> dict[int, int]:
     return dict(rows)
 
 
+ENTRIES_SHOWN = 200  # of a page, on its assign form
+
+
 def page_for_curation(pk: int) -> SourcePage:
-    """A page with its entries, their papers and venues, in page order."""
+    """A page (without its file's text) with ``entry_count`` and its first
+    :data:`ENTRIES_SHOWN` entries, their papers and venues, in page order, as
+    ``entries_shown``: two queries."""
     entries = SourceEntry.objects.select_related("paper", "venue").order_by("position")
     return (
         SourcePage.objects.select_related("author")
-        .prefetch_related(Prefetch("entries", queryset=entries))
+        .defer("raw_text")
+        .annotate(entry_count=Count("entries"))
+        .prefetch_related(
+            Prefetch("entries", queryset=entries[:ENTRIES_SHOWN], to_attr="entries_shown")
+        )
         .get(pk=pk)
     )
 

@@ -599,6 +599,7 @@ def test_author_papers_list_pages_through_every_paper_with_its_claims(client, im
         ],
         "decided_by": "import",
         "curated": False,
+        "claim_count": 1,
         "claims": [
             {
                 "source": "002_35c52ba779523854.txt",
