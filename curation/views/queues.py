@@ -20,17 +20,16 @@ QUEUE_PREVIEW = 8
 
 
 class QueueView(CuratorRequiredMixin, TemplateView):
-    """A page of queues; ``?refresh`` computes them again, then comes back without it."""
+    """A page of queues; a POST ("Compute again") computes them again, then shows the
+    page. A GET never computes more than an expired queue needs."""
 
     queue_names: tuple[str, ...] = ()
     context_name: str | None = None  # the one queue's name in the template, if not its own
 
-    def get(self, request, *args, **kwargs):
-        if "refresh" in request.GET:
-            selectors.queues(*self.queue_names, refresh=True)
-            messages.success(request, "The queues were computed again just now.")
-            return HttpResponseRedirect(request.path)
-        return super().get(request, *args, **kwargs)
+    def post(self, request, *args, **kwargs):
+        selectors.queues(*self.queue_names, refresh=True)
+        messages.success(request, "The queues were computed again just now.")
+        return HttpResponseRedirect(request.path)
 
     def get_context_data(self, **kwargs):
         queues = selectors.queues(*self.queue_names)

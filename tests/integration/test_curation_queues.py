@@ -161,12 +161,22 @@ def test_dashboard_refresh_computes_again_and_comes_back_without_it(
     PaperFactory(title=TWIN_TITLE, abstract="We revisit sparse attention on letters?")
     stale = client.get("/curation/papers/duplicates/").context["pairs"]
 
-    refresh = client.get("/curation/papers/duplicates/?refresh")
+    refresh = client.post("/curation/papers/duplicates/")
     fresh = client.get("/curation/papers/duplicates/")
 
     assert (len(stale), len(fresh.context["pairs"])) == (1, 3)
     assert (refresh.status_code, refresh["Location"]) == (302, "/curation/papers/duplicates/")
     assert "Compute again" in fresh.content.decode()
+
+
+def test_queue_refresh_by_get_computes_nothing(client, curator, imported_seeds, twin_papers):
+    client.force_login(curator)
+    client.get("/curation/papers/duplicates/")
+    PaperFactory(title=TWIN_TITLE, abstract="We revisit sparse attention on letters?")
+
+    response = client.get("/curation/papers/duplicates/?refresh=1")
+
+    assert (response.status_code, len(response.context["pairs"])) == (200, 1)
 
 
 @pytest.mark.parametrize(
@@ -177,7 +187,7 @@ def test_queue_refresh_is_for_curators_only(client, curator, reader, db, who, ex
     if who != "anonymous":
         client.force_login(curator if who == "curator" else reader)
 
-    response = client.get("/curation/?refresh")
+    response = client.post("/curation/")
 
     assert response.status_code == expected
     if who == "anonymous":
