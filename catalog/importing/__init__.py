@@ -21,21 +21,31 @@ gives the same catalogue.
 
 The package:
 - ``files``: finding, reading and parsing page files (a process pool when there
-  are many), the result and report types, the messages of a rejected file;
+  are many, whose processes die with the import), the result and report types,
+  the messages of a rejected or skipped file;
 - ``run``: ``import_pages``, the batches and their transactions;
 - ``matching``: ``_Matcher``, the index of a batch and the rules above, which
   resolve each entry to a paper and a venue (reads the database, writes nothing);
 - ``writing``: ``_Batch``, one batch in one transaction: which pages are new,
-  changed or unchanged, and every row written.
+  changed or unchanged, and every row written;
+- ``repair``: the import lock (two imports at once write one after the other)
+  and the fold of papers left sharing an abstract.
 Paper upkeep shared with curation (shown spelling, slugs, keys) is in
 ``catalog.papers``, not here. This module only re-exports.
 """
 
 from .files import (
     CHANGED_DURING_IMPORT,
+    DANGLING_LINK,
     DATABASE_REFUSED,
     DUPLICATE_SOURCE,
+    FOLDER_AGAIN,
+    FOLDER_LOOP,
     KIND_CHANGED,
+    LINK_LOOP,
+    LINK_OUTSIDE,
+    NAME_NOT_UTF8,
+    NOT_A_FILE,
     TOO_LARGE,
     UNREADABLE,
     FileResult,
@@ -53,7 +63,14 @@ __all__ = [
     "DATABASE_REFUSED",
     "DEFAULT_BATCH_PAGES",
     "DUPLICATE_SOURCE",
+    "DANGLING_LINK",
+    "FOLDER_AGAIN",
+    "FOLDER_LOOP",
     "KIND_CHANGED",
+    "LINK_LOOP",
+    "LINK_OUTSIDE",
+    "NAME_NOT_UTF8",
+    "NOT_A_FILE",
     "PARALLEL_MIN_FILES",
     "TOO_LARGE",
     "UNREADABLE",

@@ -1,6 +1,9 @@
 """The import's entry point: ``import_pages`` reads the files a batch ahead of the
 writes and writes each batch in one transaction (``_import_batch_safely``),
-replaying a refused batch one page per transaction.
+replaying a refused batch one page per transaction. An import writes under the
+importer's lock (``repair.import_lock``: two imports at once write one after the
+other) and ends by folding papers that share an abstract
+(``repair.fold_split_papers``).
 
 How a file is read is in ``files``, how a batch is matched and written in
 ``matching`` and ``writing``; nothing here touches a row itself.
@@ -25,7 +28,9 @@ from .files import (
     PageFile,
     _check_sources,
     _Reader,
+    name_problem,
 )
+from .repair import fold_split_papers, import_lock
 from .writing import _Batch
 
 DEFAULT_BATCH_PAGES = 1000
@@ -49,16 +54,20 @@ def import_pages(
     """
     limit = settings.IMPORT_MAX_FILE_BYTES if max_bytes is None else max_bytes
     progress = on_progress or (lambda done: None)
+    results: list[FileResult] = []
     by_source: dict[str, list[Path]] = defaultdict(list)
-    for path in files:
-        by_source[Path(path).name].append(Path(path))
+    for path in map(Path, files):
+        if (refused := name_problem(path)) is not None:
+            results.append(refused)
+        else:
+            by_source[path.name].append(path)
+    if results:
+        progress(len(results))
     sources = sorted(by_source)
     batches = [sources[i : i + batch_pages] for i in range(0, len(sources), batch_pages)]
     if workers is None:
         # The writer needs a core of its own: readers get the others.
         workers = min((os.cpu_count() or 1) - 1, 4) if len(files) >= PARALLEL_MIN_FILES else 0
-
-    results: list[FileResult] = []
 
     def read_batch(sources: list[str]) -> Iterable[PageFile | FileResult]:
         known = dict(
@@ -68,16 +77,20 @@ def import_pages(
 
     with _Reader(workers, limit) as reader:
         pending = read_batch(batches[0]) if batches else []
-        for number in range(len(batches)):
-            read = list(pending)
-            if number + 1 < len(batches):
-                pending = read_batch(batches[number + 1])
-            pages, rejected = _check_sources(read)
-            results.extend(rejected)
-            results.extend(_import_batch_safely(pages))
-            progress(len(read))
+        # Another import writing: wait for its end (the first batch is being read).
+        with import_lock():
+            for number in range(len(batches)):
+                read = list(pending)
+                if number + 1 < len(batches):
+                    pending = read_batch(batches[number + 1])
+                pages, rejected = _check_sources(read)
+                results.extend(rejected)
+                results.extend(_import_batch_safely(pages))
+                progress(len(read))
+            with transaction.atomic():
+                folded = fold_split_papers()
     results.sort(key=lambda r: (r.source, r.path))
-    return ImportReport(results)
+    return ImportReport(results, folded_papers=folded)
 
 
 def _import_batch_safely(batch: list[PageFile]) -> list[FileResult]:

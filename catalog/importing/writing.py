@@ -164,7 +164,7 @@ class _Batch:
                 plan.paper = self.matcher.live(plan.paper)
         self._write_entries(pages, plans)
         self._write_keys(plans)
-        self._apply_saved_folds()
+        apply_saved_folds(self.matcher)
         self._recheck()
         return results
 
@@ -244,42 +244,6 @@ class _Batch:
             paper.created_at = paper.updated_at = now
         insert_objects(new, _PAPER_FIELDS, key="slug")
         save_paper_display(p for p in self.matcher.changed_papers.values() if id(p) not in folded)
-
-    def _apply_saved_folds(self) -> None:
-        """Move what folded, already saved papers held to the paper they proved to be."""
-        if not self.matcher.saved_folds:
-            return
-        survivors: dict[int, Paper] = {}
-        old_slugs: list[tuple[Paper, str]] = []
-        for other, _ in self.matcher.saved_folds:
-            into = self.matcher.live(other)
-            survivors[into.pk] = into
-            SourceEntry.objects.filter(paper=other).update(paper=into)
-            for authorship in Authorship.objects.filter(paper=other):
-                twin = Authorship.objects.filter(paper=into, author_id=authorship.author_id).first()
-                if twin is None:
-                    authorship.paper = into
-                    authorship.save(update_fields=["paper"])
-                else:
-                    authorship.entries.update(authorship=twin)
-                    authorship.delete()
-            Paper.objects.filter(merged_into=other).update(merged_into=into)
-            PaperSlugAlias.objects.filter(paper=other).update(paper=into)
-            PaperKey.objects.bulk_create(
-                [
-                    PaperKey(paper=into, kind=kind, key=key)
-                    for kind, key in other.match_keys.values_list("kind", "key")
-                ],
-                ignore_conflicts=True,
-            )
-            old_slugs.append((into, other.slug))
-            other.delete()
-        refresh_papers(survivors)
-        save_paper_display(Paper.objects.filter(id__in=survivors))
-        current = dict(Paper.objects.filter(id__in=survivors).values_list("id", "slug"))
-        PaperSlugAlias.objects.bulk_create(
-            [PaperSlugAlias(paper=p, slug=s) for p, s in old_slugs if current[p.pk] != s]
-        )
 
     def _write_new_pages(self, files: list[PageFile]) -> dict[str, SourcePage]:
         authors: dict[str, Author] = {}
@@ -446,6 +410,46 @@ class _Batch:
             ):
                 paper.delete()
         refresh_papers(self.recheck_papers)
+
+
+def apply_saved_folds(matcher: _Matcher) -> None:
+    """Move what folded, already saved papers held to the paper they proved to be.
+
+    Used by a batch (``_Matcher._fold_title_only``) and by ``repair``.
+    """
+    if not matcher.saved_folds:
+        return
+    survivors: dict[int, Paper] = {}
+    old_slugs: list[tuple[Paper, str]] = []
+    for other, _ in matcher.saved_folds:
+        into = matcher.live(other)
+        survivors[into.pk] = into
+        SourceEntry.objects.filter(paper=other).update(paper=into)
+        for authorship in Authorship.objects.filter(paper=other):
+            twin = Authorship.objects.filter(paper=into, author_id=authorship.author_id).first()
+            if twin is None:
+                authorship.paper = into
+                authorship.save(update_fields=["paper"])
+            else:
+                authorship.entries.update(authorship=twin)
+                authorship.delete()
+        Paper.objects.filter(merged_into=other).update(merged_into=into)
+        PaperSlugAlias.objects.filter(paper=other).update(paper=into)
+        PaperKey.objects.bulk_create(
+            [
+                PaperKey(paper=into, kind=kind, key=key)
+                for kind, key in other.match_keys.values_list("kind", "key")
+            ],
+            ignore_conflicts=True,
+        )
+        old_slugs.append((into, other.slug))
+        other.delete()
+    refresh_papers(survivors)
+    save_paper_display(Paper.objects.filter(id__in=survivors))
+    current = dict(Paper.objects.filter(id__in=survivors).values_list("id", "slug"))
+    PaperSlugAlias.objects.bulk_create(
+        [PaperSlugAlias(paper=p, slug=s) for p, s in old_slugs if current[p.pk] != s]
+    )
 
 
 def _author_from_label(label: str) -> Author:

@@ -13,13 +13,19 @@ from catalog.importing import FileStatus, find_page_files, import_pages
 from catalog.selectors import catalogue_figures
 
 PROGRESS_MIN_FILES = 20
+FOLDED = (
+    "Folded into an older paper with the same abstract (two imports at once had left them "
+    "apart): {count} papers."
+)
 WARNINGS_SHOWN = 20
 
 
 class Command(BaseCommand):
     help = (
         "Import author pages from files or folders (no PATH: the bundled sample pages). "
-        "Exit status 0 when every file was imported or unchanged, 1 when any was rejected."
+        "Exit status 0 when every file was imported or unchanged, 1 when any was rejected. "
+        "Links to files outside the folders given, pipes, sockets, devices and dangling "
+        "links are skipped and listed."
     )
 
     def add_arguments(self, parser):
@@ -27,10 +33,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help="never show the progress bar"
         )
+        parser.add_argument(
+            "--follow-links",
+            action="store_true",
+            help="follow links to files outside the folders given (links inside are followed)",
+        )
 
-    def handle(self, *args, paths: list[Path], no_progress: bool, verbosity: int, **options):
+    def handle(
+        self,
+        *args,
+        paths: list[Path],
+        no_progress: bool,
+        follow_links: bool,
+        verbosity: int,
+        **options,
+    ):
         paths = paths or [Path(settings.SAMPLE_PAGES_DIR)]
-        files, missing = find_page_files(paths)
+        files, missing = find_page_files(paths, follow_links=follow_links)
         if not files and not missing:
             raise CommandError(f"no page files under {', '.join(map(str, paths))}")
         tqdm.monitor_interval = 0  # no monitor thread: the importer forks its readers
@@ -53,15 +72,26 @@ class Command(BaseCommand):
                 f"... and {len(warnings) - len(shown):,} more warnings (-v 2 lists them all)",
                 style_func=self.style.WARNING,
             )
-        for result in report.rejected:
-            self.stderr.write(f"rejected: {result.reason}", style_func=self.style.ERROR)
+        for result in report.results:
+            if result.status in (FileStatus.REJECTED, FileStatus.SKIPPED):
+                style = self.style.ERROR if result.status == FileStatus.REJECTED else None
+                self.stderr.write(f"{result.status}: {result.reason}", style_func=style)
+        if report.folded_papers and verbosity:
+            self.stdout.write(FOLDED.format(count=report.folded_papers))
 
         figures = catalogue_figures()
+        skipped = report.count(FileStatus.SKIPPED)
+        counts = ", ".join(
+            [
+                f"{report.count(FileStatus.NEW)} new",
+                f"{report.count(FileStatus.UPDATED)} updated",
+                f"{report.count(FileStatus.UNCHANGED)} unchanged",
+                f"{report.count(FileStatus.REJECTED)} rejected",
+                *([f"{skipped} skipped"] if skipped else []),  # the line is as before without
+            ]
+        )
         self.stdout.write(
-            f"{len(report.results)} files: {report.count(FileStatus.NEW)} new, "
-            f"{report.count(FileStatus.UPDATED)} updated, "
-            f"{report.count(FileStatus.UNCHANGED)} unchanged, "
-            f"{report.count(FileStatus.REJECTED)} rejected. "
+            f"{len(report.results)} files: {counts}. "
             f"Catalogue: {figures.papers} papers ({figures.titled_papers} titled, "
             f"{figures.abstract_only_papers} abstract-only), {figures.authors} authors, "
             f"{figures.venues} venues, {figures.authorships} authorships, "
