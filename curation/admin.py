@@ -1,18 +1,55 @@
-"""The audit log in the admin: visible to staff, never editable."""
+"""Curation in the admin: who may open it, the audit log (read-only), and the
+curation actions on the catalogue's lists.
+
+The admin opens to active staff and to curators (``curation.curate``; the group
+``curators`` is enough, no staff flag needed); each model then needs its view
+permission. The curation actions ("Merge selected papers…", "Merge selected
+authors…", "Assign page…") are offered only to users who may curate.
+"""
 
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
 from catalog.admin import AuthorAdmin, PaperAdmin, ReadOnlyAdminMixin, SourcePageAdmin
 from catalog.models import Author, Paper, SourcePage
 
-from .access import is_curator
+from .access import is_curator, may_open_admin
 from .models import ActionTarget, CurationAction, DismissedPair
 
 ASSIGN_ONE_PAGE = "Select exactly one page to assign."
+
+
+# --- who may open the admin ------------------------------------------------------------
+
+
+def admin_site_has_permission(request: HttpRequest) -> bool:
+    """Replaces ``AdminSite.has_permission`` (active staff only): curators too."""
+    return may_open_admin(request.user)
+
+
+class CuratorAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in form, open to curators who are not staff."""
+
+    def confirm_login_allowed(self, user) -> None:
+        AuthenticationForm.confirm_login_allowed(self, user)  # refuses inactive users
+        if not may_open_admin(user):
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+# The project uses the default site (every admin module registers on it), so its
+# check is set here rather than by a site class of our own in the settings.
+admin.site.has_permission = admin_site_has_permission
+admin.site.login_form = CuratorAdminAuthenticationForm
 
 for model in (Paper, Author, SourcePage):
     admin.site.unregister(model)
@@ -51,6 +88,8 @@ def _ids_query(queryset) -> str:
 
 
 class CurationActionsMixin:
+    """``permissions=["curate"]`` on an action asks this: ``curation.curate``."""
+
     def has_curate_permission(self, request: HttpRequest) -> bool:
         return is_curator(request.user)
 

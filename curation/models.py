@@ -47,6 +47,11 @@ class CurationAction(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["kind", "created_at"], name="action_kind_created_idx")]
+        # Every curation write needs it (curation.access.is_curator); the group
+        # ``curators`` has it.
+        permissions = [
+            ("curate", "Can curate the catalogue (assign, merge, split, edit, dismiss, undo)")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.actor_name}: {self.summary}"

@@ -6,15 +6,28 @@ Variables:
     ALLOWED_HOSTS   comma-separated host names (default "localhost,127.0.0.1").
     DATABASE_URL    default: SQLite file db.sqlite3 next to manage.py;
                     postgres://user@host:5432/name selects PostgreSQL.
-    CSRF_TRUSTED_ORIGINS  comma-separated origins, for deployments behind a proxy.
+    CSRF_TRUSTED_ORIGINS  comma-separated origins (https://example.org), behind a proxy.
+    CACHE_URL       redis://host:6379/0: the shared cache for the API's throttles;
+                    unset, they are counted in files under THROTTLE_CACHE_DIR.
+    NUM_PROXIES     trusted proxies in front of the server (default 0: X-Forwarded-For
+                    is ignored); the client address for throttles and sign-in lockout.
+    SECURE_PROXY_SSL_HEADER  e.g. "HTTP_X_FORWARDED_PROTO,https" behind a TLS proxy.
+    SECURE_SSL_REDIRECT, HSTS_SECONDS, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD  HTTPS.
+    LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES  sign-in lockout (5 failures, 15 min).
+    LOG_LEVEL       root level of the JSON log lines on stderr (default INFO).
+The README's "Settings" and "Deploy" sections list them all.
 """
 
 import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from config.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +41,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from error
 
 
 DEBUG = env_bool("DEBUG")
@@ -54,12 +75,15 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "catalog",
     "curation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag, 304 on If-None-Match
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,7 +151,23 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # import adds pages; 0 computes them on every request (seconds at 100k papers).
 QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS", "900"))
 
+# The API's throttle counts must be shared by every server process (each keeping its
+# own would let N workers through N times the rate): Redis when CACHE_URL names one,
+# otherwise files that every process on this machine reads and writes.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+THROTTLE_CACHE = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("THROTTLE_CACHE_DIR", str(BASE_DIR / "var" / "throttle-cache")),
+        # One small file per client address seen in the last minute.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+)
+
 CACHES = {
+    "throttle": {**THROTTLE_CACHE, "KEY_PREFIX": "authorprofiles-throttle"},
     # Rendered public pages: in each server process's memory.
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # The curators' queues: in files, so every server process, a restart and
@@ -147,7 +189,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -181,9 +226,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "catalog.api.throttling.SharedAnonRateThrottle",
+        "catalog.api.throttling.SharedUserRateThrottle",
     ],
+    # The client's address: REMOTE_ADDR, or with N trusted proxies in front the N-th
+    # address from the right of X-Forwarded-For. 0: the header is never believed.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
         "user": os.environ.get("API_USER_RATE", "1200/minute"),
@@ -209,14 +257,60 @@ SAMPLE_PAGES_DIR = BASE_DIR / "catalog" / "sample_pages"
 # Files larger than this are rejected by the importer before they are read.
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
 
-if not DEBUG:
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+# --- sign-in: lockout after repeated failures (django-axes) ----------------------------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses while locked out, counts failures
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+# Per user name *and* address: an attacker cannot lock a curator out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.signin.client_address"  # same rule as NUM_PROXIES
+AXES_LOCKOUT_CALLABLE = "config.signin.lockout_response"  # our page, status 429
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept, in the admin (read-only)
+
+# --- HTTPS, proxies, headers ---------------------------------------------------------
+
+# Behind a proxy that ends TLS: "HTTP_X_FORWARDED_PROTO,https" (the header it sets and
+# the value meaning HTTPS). Only if the proxy always sets (or strips) that header.
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER is HEADER,VALUE (HTTP_X_FORWARDED_PROTO,https)."
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Cookies only over HTTPS unless DEBUG (SECURE_COOKIES=false for plain-HTTP trials).
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+
+# Content-Security-Policy (django-csp 4): our own files only, no inline script or
+# style. The one page with an inline script (the API docs' Swagger UI set-up, from
+# drf-spectacular) carries a per-request nonce; pages that use none send none.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
 }
+# With DEBUG, Django's own error pages (inline style and script) must stay readable:
+# the policy is only reported (in the browser's console) rather than enforced.
+CONTENT_SECURITY_POLICY = None if DEBUG else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if DEBUG else None
+
+LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO").upper())

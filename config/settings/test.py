@@ -1,4 +1,5 @@
-"""Test overrides: fast hashing, plain static storage (no manifest needed)."""
+"""Test overrides: fast hashing, plain static storage (no manifest needed), caches in
+memory, throttles that other tests never reach."""
 
 import os
 
@@ -24,8 +25,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
 
-# Queues in memory too: a test never sees another run's files.
+# Queues in memory too: a test never sees another run's files. The throttles' counts
+# share the default cache's memory (same LOCATION), so clearing that cache, as every
+# test does first, clears them too.
 CACHES = {
     **CACHES,  # noqa: F405
     "queues": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "queues"},
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }

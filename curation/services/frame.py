@@ -8,6 +8,7 @@ No operation lives here, and nothing that builds or moves records (``records``).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +25,9 @@ from ..access import is_curator
 from ..journal import Journal, targets
 from ..models import ActionTarget, CurationAction
 from .messages import ALREADY_MERGED, NOT_A_CURATOR, NOTHING_TO_DO, STALE_FORM, TAKEN_MEANWHILE
+
+# One JSON log line per action a curator made (previews roll back and log nothing).
+action_log = logging.getLogger("curation.actions")
 
 # --- versions: refusing stale forms ------------------------------------------------
 
@@ -89,6 +93,21 @@ def recording(kind: str, actor: AbstractBaseUser) -> Iterator[tuple[CurationActi
     action.save(update_fields=["summary", "changes"])
     ActionTarget.objects.bulk_create(
         [ActionTarget(action=action, model=m, object_id=i) for m, i in sorted(targets(rows))]
+    )
+    transaction.on_commit(
+        lambda: action_log.info(
+            "%s #%s by %s: %s",
+            action.kind,
+            action.pk,
+            action.actor_name,
+            action.summary,
+            extra={
+                "kind": action.kind,
+                "actor": action.actor_name,
+                "action_id": action.pk,
+                "summary": action.summary,
+            },
+        )
     )
 
 

@@ -150,3 +150,39 @@ def test_admin_refuses_direct_writes(staff_client, imported_seeds, method):
 
     assert response.status_code == 403
     assert Paper.objects.filter(pk=paper.pk).exists()
+
+
+def _index_models(client) -> set[str]:
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    return {
+        f"{app['app_label']}.{model['object_name']}"
+        for app in response.context["app_list"]
+        for model in app["models"]
+    }
+
+
+def test_admin_index_shows_a_curator_every_catalogue_and_curation_model(client, curator):
+    """A curator need not be staff: the group opens the admin, read-only."""
+    client.force_login(curator)
+
+    assert _index_models(client) == {
+        "catalog.Appearance",
+        "catalog.Author",
+        "catalog.AuthorName",
+        "catalog.AuthorSlugAlias",
+        "catalog.Authorship",
+        "catalog.Paper",
+        "catalog.PaperSlugAlias",
+        "catalog.SourceEntry",
+        "catalog.SourcePage",
+        "catalog.Venue",
+        "curation.CurationAction",
+        "curation.DismissedPair",
+    }
+
+
+def test_admin_index_shows_staff_without_permissions_nothing(client, staff_only):
+    client.force_login(staff_only)
+
+    assert _index_models(client) == set()

@@ -1,4 +1,7 @@
-"""Create (or reset) a local demo curator with a fresh random password and print it."""
+"""Create (or reset) a local demo curator with a fresh random password and print it.
+
+The user is put in the group ``curators`` (``curation.curate``); a new user is not staff.
+"""
 
 import secrets
 
@@ -20,8 +23,7 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         user, created = get_user_model().objects.get_or_create(username=username)
         user.set_password(password)
-        user.is_staff = True  # the Django admin's actions too
-        user.save()
+        user.save()  # not staff: the group alone opens curation and the admin (read-only)
         user.groups.add(ensure_curators_group())
         verb = "Created" if created else "Reset"
         self.stdout.write(

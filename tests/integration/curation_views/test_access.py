@@ -1,6 +1,7 @@
 """Who may open what: anonymous visitors are sent to the login page, signed-in
-non-curators are refused, curators (and staff) get every page and operation; and
-signing in and out."""
+non-curators (staff among them) are refused, curators (``curation.curate``) get every
+page and operation; and signing in and out. The full matrix of users, pages, admin
+pages and actions is in tests/integration/test_permissions.py."""
 
 from __future__ import annotations
 
@@ -8,78 +9,19 @@ from urllib.parse import quote
 
 import pytest
 
-from catalog.models import Author, Paper
-from curation import services
 from curation.models import CurationAction
 
-from .helpers import MDP_TITLE, PAGE_001, PAGE_004, PDE_TITLE, _html, _ids, _page, _state
+from .helpers import _html, _state
 
 
 def _login_url(url: str) -> str:
     return "/accounts/login/?next=" + quote(url, safe="/")
 
 
-# --- a catalogue where every curation URL has something to work on -----------------------
-
-
 @pytest.fixture
-def scene(imported_seeds, curator):
-    """The seeds, page 004 assigned by a curator (an action to look at and undo), and
-    for every curation URL: the address, and a POST that does the operation."""
-    p001, p004 = _page(PAGE_001), _page(PAGE_004)
-    action = services.assign_page(
-        page=p004, actor=curator, new_author=services.NewAuthor("Nowak", "Łucja")
-    )
-    ilya = Author.objects.get(slug="sutskever-ilya")
-    giamba = Author.objects.get(slug="parascandolo-giambattista")
-    wu = Author.objects.get(slug="wu-jeff")
-    titled = Paper.objects.exclude(title="").order_by("slug").first()
-    untitled = Paper.objects.filter(title="").order_by("slug").first()
-    odd = list(Paper.objects.filter(title__in=[PDE_TITLE, MDP_TITLE]).order_by("pk"))
-    merge_papers = f"/curation/papers/merge/?{_ids(titled, untitled)}"
-    merge_authors = f"/curation/authors/merge/?{_ids(ilya, giamba)}"
-    pages = {
-        "dashboard": ("/curation/", None),
-        "page-queue": ("/curation/pages/", None),
-        "paper-duplicates": ("/curation/papers/duplicates/", None),
-        "author-duplicates": ("/curation/authors/duplicates/", None),
-        "mixed-profiles": ("/curation/authors/mixed/", None),
-        "history": ("/curation/history/", None),
-        "action-detail": (f"/curation/history/{action.pk}/", None),
-        "page-assign": (
-            f"/curation/pages/{p001.pk}/assign/",
-            {"family_name": "Kowalska", "given_name": "Anna"},
-        ),
-        "page-unassign": (f"/curation/pages/{p004.pk}/unassign/", {}),
-        "merge-papers": (
-            merge_papers,
-            {
-                "ids": [titled.pk, untitled.pk],
-                "survivor": titled.pk,
-                "title_from": titled.pk,
-                "abstract_from": titled.pk,
-            },
-        ),
-        "merge-authors": (
-            merge_authors,
-            {"ids": [ilya.pk, giamba.pk], "survivor": ilya.pk, "display_name": "Sutskever, Ilya"},
-        ),
-        "split-author": (
-            "/curation/authors/wu-jeff/split/",
-            {"papers": [p.pk for p in odd], "family_name": "Wu", "given_name": "Jeff"},
-        ),
-        "edit-author": (
-            "/curation/authors/wu-jeff/edit/",
-            {"family_name": "Wu", "given_name": "Jeffrey", "orcid": ""},
-        ),
-        "edit-paper": (
-            f"/curation/papers/{untitled.slug}/edit/",
-            {"title": "A Named Paper", "abstract": untitled.abstract},
-        ),
-        "dismiss": ("/curation/dismiss/", {"kind": "author", "first": ilya.pk, "second": wu.pk}),
-        "undo": (f"/curation/history/{action.pk}/undo/", {}),
-    }
-    return {"urls": pages, "action": action}
+def scene(curation_scene):
+    """Every curation URL with something to work on (tests/integration/conftest.py)."""
+    return curation_scene
 
 
 GET_PAGES = [
@@ -186,20 +128,28 @@ def test_curation_post_by_curators_does_the_operation(client, scene, curator, na
         assert CurationAction.objects.count() == actions_before + 1
 
 
-def test_staff_without_the_group_are_curators(client, scene, django_user_model):
-    staff = django_user_model.objects.create_user("stan", password="pw", is_staff=True)
-    client.force_login(staff)
+def test_staff_without_the_permission_are_not_curators(client, scene, staff_only):
+    """Staff status alone gives nothing of curation: ``curation.curate`` does."""
+    client.force_login(staff_only)
     url, data = scene["urls"]["edit-author"]
+    before = _state()
 
     dashboard = client.get("/curation/")
     done = client.post(url, {**data, "confirm": "1"})
 
-    assert (dashboard.status_code, done.status_code, done["Location"]) == (
-        200,
-        302,
-        "/authors/wu-jeff/",
-    )
-    assert CurationAction.objects.order_by("-pk").first().actor_name == "stan"
+    assert (dashboard.status_code, done.status_code) == (403, 403)
+    assert _state() == before
+
+
+def test_curators_need_not_be_staff(client, scene, curator):
+    client.force_login(curator)
+    url, data = scene["urls"]["edit-author"]
+
+    done = client.post(url, {**data, "confirm": "1"})
+
+    assert curator.is_staff is False
+    assert (done.status_code, done["Location"]) == (302, "/authors/wu-jeff/")
+    assert CurationAction.objects.order_by("-pk").first().actor_name == "carla"
 
 
 def test_login_page_renders_in_the_site_style(client, db):

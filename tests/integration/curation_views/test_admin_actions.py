@@ -101,7 +101,7 @@ def test_admin_assign_action_with_two_pages_warns(admin_curator, imported_seeds)
 
 
 def test_admin_curation_actions_are_offered_to_a_superuser(superuser_client, imported_seeds):
-    """Staff are curators even outside the group."""
+    """A superuser holds every permission, curate included, without the group."""
     response = superuser_client.get("/admin/catalog/paper/")
 
     choices = dict(response.context["action_form"].fields["action"].choices)
