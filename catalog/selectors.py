@@ -42,10 +42,12 @@ from .models import (
 from .normalize import fold
 from .search import (
     MAX_SEARCH_WORDS,
+    RANK_CANDIDATES,
     SEARCH_LIMIT,
-    matching_paper_ids,
+    matching_name_ids,
     ranked_paper_ids,
     search_words,
+    with_words,
 )
 
 
@@ -206,16 +208,16 @@ def _count_per_row(model: type[models.Model], field: str) -> Coalesce:
 
 def search_authors(queryset: QuerySet[Author], text: str) -> QuerySet[Author]:
     """Authors one of whose names holds every word of ``text``, ignoring case,
-    accents, punctuation and order: 'lukasz', 'sutskever ilya', 'Ilya Sutskever'."""
+    accents, punctuation and order: 'lukasz', 'sutskever ilya', 'Ilya Sutskever'.
+
+    The names come from a trigram index (:func:`catalog.search.matching_name_ids`);
+    an author's shown name is always one of its names (importer and curation
+    services keep that rule)."""
     words = fold(text).split()[:MAX_SEARCH_WORDS]
     if not words:
         return queryset
-    # One pass over the names (an uncorrelated IN, which the database evaluates
-    # once), not one EXISTS probe per author: 5-10x faster at 30,000 authors.
-    names = AuthorName.objects.filter(*[Q(search_key__contains=w) for w in words])
-    return queryset.filter(
-        Q(pk__in=names.values("author_id")) | Q(*[Q(sort_key__contains=w) for w in words])
-    )
+    names = AuthorName.objects.filter(id__in=matching_name_ids(words))
+    return queryset.filter(pk__in=names.values("author_id"))
 
 
 def author_list(*, query: str = "", letter: str = "") -> QuerySet[Author]:
@@ -267,6 +269,8 @@ def author_coauthors(author: Author) -> QuerySet[Author]:
     authorships of those papers: 9 ms for the first 61 of 300 co-authors sharing
     2,000 papers on SQLite, where filtering authors by a paper-id subquery took ten
     times longer. The profile page shows the first ones; the API pages through all.
+    (Stored pair counts were tried and dropped: papers with a thousand authors make
+    57 million pairs at 100,000 papers.)
     """
     return (
         live_authors()
@@ -342,21 +346,39 @@ def paper_list(*, venue: Venue | None = None, authors_shown: int | None = None) 
     ).order_by("title_key", "slug")
 
 
-def search_paper_ids(text: str, *, limit: int = SEARCH_LIMIT) -> list[int]:
+def search_paper_ids(
+    text: str, *, limit: int = SEARCH_LIMIT, candidates: int = RANK_CANDIDATES
+) -> list[int]:
     """Ids of live papers matching every word of ``text`` in title or abstract, best
-    first (the engine's full-text index: :mod:`catalog.search`)."""
-    return ranked_paper_ids(search_words(text), limit=limit)
+    first among the ``candidates`` newest matches (the engine's full-text index:
+    :mod:`catalog.search`)."""
+    return ranked_paper_ids(search_words(text), limit=limit, candidates=candidates)
 
 
-def papers_in_order(ids: list[int]) -> list[Paper]:
-    """Live papers with these ids, in the order given, with their authors."""
+def papers_in_order(ids: list[int], *, authors_shown: int) -> list[Paper]:
+    """Live papers with these ids, in the order given, each with ``author_count`` and
+    its first ``authors_shown`` authorships as ``authorships_shown``."""
     papers = (
         live_papers()
         .filter(id__in=ids)
-        .prefetch_related(Prefetch("authorships", queryset=_authorships_by_name()))
+        .annotate(author_count=_count_per_row(Authorship, "paper"))
+        .prefetch_related(
+            Prefetch(
+                "authorships",
+                queryset=_authorships_by_name()[:authors_shown],
+                to_attr="authorships_shown",
+            )
+        )
     )
     by_id = {paper.id: paper for paper in papers}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def venue_paper_count(venue: Venue) -> int:
+    """How many live papers the venue lists, counted on the venue's appearances
+    alone (a merged paper's appearances go with the merge): the count of
+    :func:`paper_list` for the venue without joining 22,000 papers."""
+    return Appearance.objects.filter(venue=venue).count()
 
 
 def venue_list() -> QuerySet[Venue]:
@@ -448,7 +470,7 @@ def papers_with_words(papers: QuerySet[Paper], text: str) -> QuerySet[Paper]:
     words = search_words(text)
     if not words:
         return papers.none()
-    return papers.filter(id__in=matching_paper_ids(words))
+    return with_words(papers, words)
 
 
 def author_with_provenance(author: Author, *, limit: int) -> Author:

@@ -17,13 +17,15 @@ from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import selectors
-from .models import Venue
+from .models import MergeableRecord, Venue
 
 PAPERS_PER_PAGE = 50
 COAUTHORS_SHOWN = 60
 ENTRIES_PER_PAGE = 100  # page entries listing one paper, on its page
 AUTHORS_SHOWN = 200  # authors listed on a paper's page (a consortium paper has thousands)
+AUTHORS_IN_LISTS = 10  # authors under each paper of a venue or search list, then the count
 PAPER_ORDERS = {"title": "title", "venue": "venue", "recent": "recently added"}
+CACHE_HEADER = "X-Page-Cache"  # "hit" or "miss" on pages the page cache may serve
 
 
 def catalogue_last_modified(request: HttpRequest, *args, **kwargs) -> datetime | None:
@@ -33,40 +35,96 @@ def catalogue_last_modified(request: HttpRequest, *args, **kwargs) -> datetime |
     return request._catalogue_last_modified
 
 
-def cache_until_catalogue_changes(view):
-    """Serve a rendered public page from the cache while the catalogue is unchanged.
+def _cached_render(view, version: str, request: HttpRequest, *args, **kwargs):
+    """The view's response from the page cache under ``version``, rendered and stored
+    there on a miss (200 answers only). Signed-in users always get a fresh page:
+    what they see may be theirs alone."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return view(request, *args, **kwargs)
+    identity = f"{version}|{request.get_host()}|{request.get_full_path()}"
+    key = "page:" + hashlib.sha256(identity.encode()).hexdigest()
+    response = cache.get(key)
+    if response is not None:
+        response[CACHE_HEADER] = "hit"
+        return response
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render"):
+        response.render()
+    if response.status_code == 200:
+        cache.set(key, response, seconds)
+    response[CACHE_HEADER] = "miss"
+    return response
 
-    The key holds the catalogue's last change, the host and the full path: an
-    import or a curator's change moves the key, so no page outlives the data.
-    Signed-in users always get a fresh page: what they see may be theirs alone.
-    """
+
+def cache_until_catalogue_changes(view):
+    """Serve a rendered listing page from the cache while the catalogue is unchanged:
+    the key holds the catalogue's last change (any import or curator's action moves it)."""
 
     @wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
         stamp = catalogue_last_modified(request)
-        identity = f"{stamp.isoformat() if stamp else '-'}|{request.get_host()}|"
-        key = "page:" + hashlib.sha256((identity + request.get_full_path()).encode()).hexdigest()
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            if response.status_code == 200:
-                cache.set(key, response, seconds)
-        return response
+        return _cached_render(view, stamp.isoformat() if stamp else "-", request, *args, **kwargs)
 
     return cached_view
 
 
 def conditional(view_class):
-    """Last-Modified, 304 on conditional requests, and the page cache."""
+    """Last-Modified, 304 on conditional requests, and the page cache, all following
+    the catalogue's last change: for pages that list across the catalogue."""
     view_class.dispatch = method_decorator(condition(last_modified_func=catalogue_last_modified))(
         method_decorator(cache_until_catalogue_changes)(view_class.dispatch)
     )
     return view_class
+
+
+def _record(request: HttpRequest, lookup, slug: str) -> MergeableRecord:
+    """The live record a detail page shows, looked up once a request."""
+    if not hasattr(request, "_page_record"):
+        request._page_record = lookup(slug)
+    return request._page_record
+
+
+def conditional_record(view_class):
+    """Last-Modified, ETag, 304 and the page cache of a record's own page, all
+    following the record's page version (``page_changed_at``, moved by
+    :mod:`catalog.freshness` when anything the page shows changes): a curator's
+    action elsewhere in the catalogue leaves this page cached."""
+    lookup = view_class.lookup
+
+    def version(request: HttpRequest, *args, **kwargs) -> str:
+        if settings.PAGE_CACHE_KEY == "catalogue":  # the one key of every page, to compare
+            stamp = catalogue_last_modified(request)
+            return stamp.isoformat() if stamp else "-"
+        record = _record(request, lookup, kwargs["slug"])
+        stamp = record.page_changed_at.isoformat()
+        return f"{record._meta.model_name}-{record.pk}-{stamp}"
+
+    def etag(request: HttpRequest, *args, **kwargs) -> str:
+        return hashlib.sha256(version(request, *args, **kwargs).encode()).hexdigest()[:32]
+
+    def last_modified(request: HttpRequest, *args, **kwargs) -> datetime:
+        return _record(request, lookup, kwargs["slug"]).page_changed_at
+
+    def cached(view):
+        @wraps(view)
+        def cached_view(request: HttpRequest, *args, **kwargs):
+            return _cached_render(view, version(request, **kwargs), request, *args, **kwargs)
+
+        return cached_view
+
+    view_class.dispatch = method_decorator(
+        condition(etag_func=etag, last_modified_func=last_modified)
+    )(method_decorator(cached)(view_class.dispatch))
+    return view_class
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, where the database can count a cheaper way."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
 
 
 class RedirectToLiveMixin:
@@ -75,7 +133,7 @@ class RedirectToLiveMixin:
     lookup = staticmethod(selectors.author_by_slug)
 
     def get(self, request, *args, **kwargs):
-        self.object = self.lookup(kwargs["slug"])
+        self.object = _record(request, self.lookup, kwargs["slug"])
         if self.object.slug != kwargs["slug"]:
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
         return self.render_to_response(self.get_context_data(object=self.object))
@@ -110,7 +168,7 @@ class AuthorListView(ListView):
         )
 
 
-@conditional
+@conditional_record
 class AuthorDetailView(RedirectToLiveMixin, DetailView):
     template_name = "catalog/author_detail.html"
     context_object_name = "author"
@@ -138,7 +196,7 @@ class AuthorDetailView(RedirectToLiveMixin, DetailView):
         )
 
 
-@conditional
+@conditional_record
 class PaperDetailView(RedirectToLiveMixin, DetailView):
     template_name = "catalog/paper_detail.html"
     context_object_name = "paper"
@@ -162,7 +220,11 @@ class VenueDetailView(DetailView):
         return get_object_or_404(Venue, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        papers = Paginator(selectors.paper_list(venue=self.object), PAPERS_PER_PAGE)
+        papers = CountedPaginator(
+            selectors.paper_list(venue=self.object, authors_shown=AUTHORS_IN_LISTS),
+            PAPERS_PER_PAGE,
+            count=selectors.venue_paper_count(self.object),
+        )
         return super().get_context_data(
             paper_page=papers.get_page(self.request.GET.get("page")), **kwargs
         )
@@ -176,7 +238,9 @@ class SearchView(TemplateView):
         query = self.request.GET.get("q", "").strip()[:200]
         hits = Paginator(selectors.search_paper_ids(query), PAPERS_PER_PAGE)
         page = hits.get_page(self.request.GET.get("page"))
-        page.object_list = selectors.papers_in_order(list(page.object_list))
+        page.object_list = selectors.papers_in_order(
+            list(page.object_list), authors_shown=AUTHORS_IN_LISTS
+        )
         return super().get_context_data(
             query=query,
             authors=list(selectors.author_list(query=query)[:20]) if query else [],

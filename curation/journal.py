@@ -10,8 +10,9 @@ difference in ``CurationAction.changes``::
                "before": {"author_id": 3}, "after": {"author_id": 5}}, ...]}
 
 ``op`` is ``create`` (``after`` holds the whole row), ``delete`` (``before`` holds
-it) or ``update`` (both hold only the fields that changed). ``updated_at`` is
-left out: it only says "something changed", which the action itself says.
+it) or ``update`` (both hold only the fields that changed). ``updated_at`` and
+``page_changed_at`` are left out: they only say "something changed", which the
+action itself says.
 
 Derived rows (a paper's match keys and venue appearances) are not recorded:
 they follow from the entries, and undo recomputes them.
@@ -53,7 +54,7 @@ JOURNALED: tuple[type[models.Model], ...] = (
     DismissedPair,
 )
 MODELS: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in JOURNALED}
-NOT_RECORDED = {"updated_at"}
+NOT_RECORDED = {"updated_at", "page_changed_at"}
 
 Row = dict[str, Any]
 

@@ -9,12 +9,21 @@ from catalog.normalize import abstract_key, fold, title_key
 class AuthorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Author
+        skip_postgeneration_save = True  # the hook saves a name, not the author
 
     family_name = factory.Sequence(lambda n: f"Family{n}")
     given_name = "Ada"
     display_name = factory.LazyAttribute(lambda o: f"{o.given_name} {o.family_name}")
     sort_key = factory.LazyAttribute(lambda o: fold(f"{o.family_name} {o.given_name}"))
     slug = factory.Sequence(lambda n: f"author-{n}")
+
+    @factory.post_generation
+    def shown_name(self, create, extracted, **kwargs):
+        """``shown_name=True``: the shown name is also one of the author's names, as the
+        importer and the services keep it (name search reads names only)."""
+        if create and extracted:
+            name = ", ".join(p for p in (self.family_name, self.given_name) if p)
+            models.AuthorName.variant(self, name, added_by=models.DecidedBy.IMPORT).save()
 
 
 class VenueFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,8 @@ writes and writes each batch in one transaction (``_import_batch_safely``),
 replaying a refused batch one page per transaction. An import writes under the
 importer's lock (``repair.import_lock``: two imports at once write one after the
 other) and ends by folding papers that share an abstract
-(``repair.fold_split_papers``).
+(``repair.fold_split_papers``) and, on PostgreSQL, refreshing the planner's
+statistics of the tables it wrote.
 
 How a file is read is in ``files``, how a batch is matched and written in
 ``matching`` and ``writing``; nothing here touches a row itself.
@@ -17,9 +18,19 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
-from ..models import SourcePage
+from ..models import (
+    Appearance,
+    Author,
+    AuthorName,
+    Authorship,
+    Paper,
+    PaperKey,
+    SourceEntry,
+    SourcePage,
+    Venue,
+)
 from .files import (
     DATABASE_REFUSED,
     FileResult,
@@ -89,8 +100,35 @@ def import_pages(
                 progress(len(read))
             with transaction.atomic():
                 folded = fold_split_papers()
+            if any(r.status in (FileStatus.NEW, FileStatus.UPDATED) for r in results):
+                _refresh_statistics()
     results.sort(key=lambda r: (r.source, r.path))
     return ImportReport(results, folded_papers=folded)
+
+
+# The tables an import writes, whose statistics the PostgreSQL planner reads.
+_IMPORTED_TABLES = (
+    Author,
+    AuthorName,
+    Authorship,
+    Appearance,
+    Paper,
+    PaperKey,
+    SourceEntry,
+    SourcePage,
+    Venue,
+)
+
+
+def _refresh_statistics() -> None:
+    """``ANALYZE`` the tables an import wrote, on PostgreSQL: without it (autovacuum
+    off, or not yet run) the planner plans a 100,000-paper catalogue as an empty one
+    and scans tables where an index would answer. SQLite plans well without them."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in _IMPORTED_TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _import_batch_safely(batch: list[PageFile]) -> list[FileResult]:

@@ -30,6 +30,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from ..bulk import chunks, insert_objects, insert_rows, insert_rows_returning
+from ..freshness import renew_pages
 from ..models import (
     Appearance,
     Author,
@@ -66,6 +67,7 @@ _PAPER_FIELDS = [
     "merged_into",
     "created_at",
     "updated_at",
+    "page_changed_at",
 ]
 _ENTRY_FIELDS = [
     "page",
@@ -166,7 +168,25 @@ class _Batch:
         self._write_keys(plans)
         apply_saved_folds(self.matcher)
         self._recheck()
+        self._renew_pages(pages, plans, kept)
         return results
+
+    def _renew_pages(
+        self,
+        pages: dict[str, SourcePage],
+        plans: dict[str, list[_EntryPlan]],
+        kept: dict[str, list[SourceEntry]],
+    ) -> None:
+        """Renew the public pages this batch changed: the papers of every entry
+        written, kept (lines move) or dropped (papers created here are new already),
+        and the pages' authors."""
+        created = {p.pk for p in self.matcher.new_papers}
+        papers = {plan.paper.pk for page_plans in plans.values() for plan in page_plans}
+        papers.update(entry.paper_id for entries in kept.values() for entry in entries)
+        renew_pages(
+            papers=(papers - created) | self.recheck_papers,
+            authors={page.author_id for page in pages.values() if page.author_id},
+        )
 
     # -- planning --
 
@@ -241,7 +261,7 @@ class _Batch:
         allocate_slugs(Paper, [(p, paper_slug_candidates(p)) for p in new])
         now = timezone.now()
         for paper in new:
-            paper.created_at = paper.updated_at = now
+            paper.created_at = paper.updated_at = paper.page_changed_at = now
         insert_objects(new, _PAPER_FIELDS, key="slug")
         save_paper_display(p for p in self.matcher.changed_papers.values() if id(p) not in folded)
 
@@ -450,6 +470,7 @@ def apply_saved_folds(matcher: _Matcher) -> None:
     PaperSlugAlias.objects.bulk_create(
         [PaperSlugAlias(paper=p, slug=s) for p, s in old_slugs if current[p.pk] != s]
     )
+    renew_pages(papers=survivors)
 
 
 def _author_from_label(label: str) -> Author:

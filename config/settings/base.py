@@ -147,6 +147,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Public pages are kept rendered until the catalogue changes (0 turns this off).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# "record": a profile or paper page is cached under its own record's page version
+# (a change elsewhere leaves it cached); "catalogue": every page under the
+# catalogue's last change (the earlier behaviour, kept for comparison runs).
+PAGE_CACHE_KEY = os.environ.get("PAGE_CACHE_KEY", "record")
 # The curators' queues (duplicate finders, suggestions) are kept this long, or until an
 # import adds pages; 0 computes them on every request (seconds at 100k papers).
 QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS", "900"))

@@ -1,6 +1,7 @@
 """The frame every curation operation shares: curator check, row locks, stale-form
-versions, the live-record check, ``updated_at`` touches and the recording of an
-action's changes (:func:`recording`, through :class:`~curation.journal.Journal`).
+versions, the live-record check, ``updated_at`` touches, the recording of an
+action's changes (:func:`recording`, through :class:`~curation.journal.Journal`)
+and the renewal of the public pages that show them.
 
 No operation lives here, and nothing that builds or moves records (``records``).
 """
@@ -19,6 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from catalog.freshness import renew_pages
 from catalog.models import Author, Paper
 
 from ..access import is_curator
@@ -77,6 +79,18 @@ def touch(model: type[models.Model], ids: Iterable[int]) -> None:
     model.objects.filter(pk__in=set(ids)).update(updated_at=timezone.now())
 
 
+def renew_public_pages(rows: list[dict[str, Any]]) -> None:
+    """Renew the cached public pages that show what these journal rows changed
+    (and no other): the records themselves, and the pages showing an author whose
+    own row changed (a name, a slug, a merge)."""
+    records = targets(rows)
+    renew_pages(
+        papers=[i for m, i in records if m == ActionTarget.Model.PAPER],
+        authors=[i for m, i in records if m == ActionTarget.Model.AUTHOR],
+        renamed_authors=[row["pk"] for row in rows if row["model"] == "catalog.author"],
+    )
+
+
 @contextmanager
 def recording(kind: str, actor: AbstractBaseUser) -> Iterator[tuple[CurationAction, Journal]]:
     """Create the action, let the operation work and watch, then store what changed."""
@@ -94,6 +108,7 @@ def recording(kind: str, actor: AbstractBaseUser) -> Iterator[tuple[CurationActi
     ActionTarget.objects.bulk_create(
         [ActionTarget(action=action, model=m, object_id=i) for m, i in sorted(targets(rows))]
     )
+    renew_public_pages(rows)
     transaction.on_commit(
         lambda: action_log.info(
             "%s #%s by %s: %s",

@@ -31,7 +31,7 @@ from ..journal import (
     touched,
 )
 from ..models import ActionTarget, CurationAction
-from .frame import lock, require_curator, touch
+from .frame import lock, renew_public_pages, require_curator, touch
 from .messages import (
     UNDO_ALREADY_UNDONE,
     UNDO_CHANGED_SINCE,
@@ -282,6 +282,7 @@ def undo_action(*, action: CurationAction, actor: AbstractBaseUser) -> CurationA
         touch(Author, [i for m, i in records if m == ActionTarget.Model.AUTHOR])
         touch(Paper, [i for m, i in records if m == ActionTarget.Model.PAPER])
         touch(SourcePage, [i for m, i in records if m == ActionTarget.Model.PAGE])
+        renew_public_pages(rows)
         action.undone_at = timezone.now()
         action.undone_by = actor
         action.save(update_fields=["undone_at", "undone_by"])

@@ -300,7 +300,11 @@ def test_retired_author_slug_names_nothing(client, imported_seeds):
 )
 def test_author_list_filters(client, imported_seeds, query, expected):
     AuthorFactory(
-        family_name="Kaiser", given_name="Łukasz", slug="kaiser-lukasz", orcid="0000-0002-1825-0097"
+        family_name="Kaiser",
+        given_name="Łukasz",
+        slug="kaiser-lukasz",
+        orcid="0000-0002-1825-0097",
+        shown_name=True,
     )
 
     assert _slugs(_get(client, f"/api/authors/?{query}")) == expected

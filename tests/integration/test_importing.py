@@ -3,7 +3,7 @@
 import shutil
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from catalog import importing
 from catalog.importing import FileStatus, find_page_files, import_pages
@@ -398,3 +398,21 @@ def test_import_with_worker_processes_gives_the_same_catalogue(sample_page_files
     import_pages(sample_page_files, workers=2, batch_pages=2)
 
     assert export_text() == serial
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_import_leaves_the_planner_statistics_of_its_tables_fresh(db, sample_page_files):
+    import_pages(sample_page_files)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples::int FROM pg_class "
+            "WHERE relname IN ('catalog_paper', 'catalog_authorship', 'catalog_sourcepage')"
+        )
+        analysed = dict(cursor.fetchall())
+
+    assert analysed == {
+        "catalog_paper": Paper.objects.count(),
+        "catalog_authorship": Authorship.objects.count(),
+        "catalog_sourcepage": 5,
+    }

@@ -1,14 +1,15 @@
-"""Paper search counts live papers only: a merged paper leaves the full-text index
-(SQLite's FTS5, kept by triggers; PostgreSQL filters in the query) and an undone
-merge brings it back."""
+"""Search indexes: paper search counts live papers only (a merged paper leaves the
+full-text index, SQLite's FTS5 kept by triggers; PostgreSQL filters in the query)
+and an undone merge brings it back; ranking reads a bounded set of candidates;
+author name search goes through a trigram index kept in step with the names."""
 
 import pytest
 from django.db import connection
 
-from catalog.models import Paper
-from catalog.selectors import search_paper_ids
+from catalog.models import Author, Paper
+from catalog.selectors import search_authors, search_paper_ids
 from curation import services
-from tests.factories import PaperFactory
+from tests.factories import AuthorFactory, PaperFactory
 
 
 @pytest.fixture
@@ -53,3 +54,62 @@ def test_fts_index_stays_sound_when_tombstones_change_or_go(twins, curator):
     assert wombats == []
     _check_fts_index()
     assert search_paper_ids("quokka") == [first.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sutskever", {"sutskever-ilya"}),
+        ("y sutskever", {"sutskever-ilya"}),  # a short word first crashed SQLite 3.40's trigram
+        ("sutskever y", {"sutskever-ilya"}),
+        ("ilya su", {"sutskever-ilya"}),
+        ("tskev", {"sutskever-ilya"}),
+        ("u", {"sutskever-ilya", "kaiser-lukasz"}),
+        ("zzz sutskever", set()),
+    ],
+)
+def test_author_name_search_finds_words_anywhere_in_a_name(db, query, expected):
+    AuthorFactory(
+        family_name="Sutskever", given_name="Ilya", slug="sutskever-ilya", shown_name=True
+    )
+    AuthorFactory(family_name="Kaiser", given_name="Łukasz", slug="kaiser-lukasz", shown_name=True)
+    AuthorFactory(family_name="Wo", given_name="Jeff", slug="wo-jeff", shown_name=True)
+
+    found = set(search_authors(Author.objects.all(), query).values_list("slug", flat=True))
+
+    assert found == expected
+
+
+def test_author_name_search_follows_renamed_and_removed_names(db, curator):
+    author = AuthorFactory(
+        family_name="Sutskever", given_name="Ilya", slug="sutskever-ilya", shown_name=True
+    )
+
+    services.edit_author(
+        author=author,
+        actor=curator,
+        family_name="Quixote",
+        given_name="Ilya",
+        drop_names=["Sutskever, Ilya"],
+    )
+
+    assert (
+        list(search_authors(Author.objects.all(), "quixote").values_list("slug", flat=True)),
+        list(search_authors(Author.objects.all(), "sutskever").values_list("slug", flat=True)),
+    ) == (["sutskever-ilya"], [])
+
+
+def test_search_ranks_only_the_newest_candidates_when_too_many_match(db):
+    papers = [PaperFactory(title=f"Quokka study {n}", abstract="Quokka counts.") for n in range(6)]
+
+    ranked = search_paper_ids("quokka", candidates=3)
+
+    assert set(ranked) == {p.pk for p in papers[3:]}
+
+
+def test_paper_search_index_follows_titles_after_the_page_version_migration(db, curator):
+    paper = PaperFactory(title="Quokka Gradients", abstract="About quokkas.")
+
+    services.edit_paper(paper=paper, actor=curator, title="Wombat Gradients", abstract="")
+
+    assert (search_paper_ids("wombat"), search_paper_ids("quokka")) == ([paper.pk], [])
