@@ -76,22 +76,23 @@ def unassigned_pages() -> QuerySet[SourcePage]:
 
 
 def catalogue_figures() -> CatalogueFigures:
-    """The catalogue's headline numbers (merged records not counted)."""
-    papers = live_papers().aggregate(
-        total=Count("id"), abstract_only=Count("id", filter=Q(title=""))
-    )
-    pages = SourcePage.objects.aggregate(
-        total=Count("id"), unassigned=Count("id", filter=Q(author__isnull=True))
-    )
+    """The catalogue's headline numbers (merged records not counted).
+
+    Each count reads an index, never the paper table itself (whose abstracts made
+    a scan of it cost 300 ms at 100,000 papers): live papers and authors from
+    their partial list indexes, abstract-only papers as the live ones without a
+    title key."""
+    papers = live_papers().count()
+    abstract_only = live_papers().filter(title_key="").count()
     return CatalogueFigures(
         authors=live_authors().count(),
-        papers=papers["total"],
-        titled_papers=papers["total"] - papers["abstract_only"],
-        abstract_only_papers=papers["abstract_only"],
+        papers=papers,
+        titled_papers=papers - abstract_only,
+        abstract_only_papers=abstract_only,
         venues=Venue.objects.count(),
         authorships=Authorship.objects.count(),
-        pages=pages["total"],
-        unassigned_pages=pages["unassigned"],
+        pages=SourcePage.objects.count(),
+        unassigned_pages=unassigned_pages().count(),
     )
 
 

@@ -3,6 +3,8 @@
     cd /work/main && .venv/bin/python tests/benchmarks/bench_finders.py [--pages 40000] [--db FILE]
     .venv/bin/python tests/benchmarks/bench_finders.py --only gold      # quality figures only
     .venv/bin/python tests/benchmarks/bench_finders.py --only timing --db /tmp/catalog.sqlite3
+    .venv/bin/python tests/benchmarks/bench_finders.py --only timing \\
+        --database-url postgresql://postgres@127.0.0.1:5432/bench_serve
 
 Timing: builds (or reuses, with --db) a SQLite catalogue from the synthetic corpus
 (tests/benchmarks/corpus.py; 40,000 pages give about 100,000 papers) plus the
@@ -63,11 +65,12 @@ GOLD_TASKS = ("papers", "profiles", "authors", "suggestions")
 # --- the parent: catalogues and child processes -------------------------------------
 
 
-def _env(db: Path) -> dict[str, str]:
+def _env(db: Path | str) -> dict[str, str]:
+    """The child's environment over a SQLite file or a database URL."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": f"sqlite:///{db}",
+        "DATABASE_URL": db if isinstance(db, str) else f"sqlite:///{db}",
         "DEBUG": "false",  # with DEBUG on, Django records every query
         "SECRET_KEY": "benchmark-only-not-a-secret",
         "PYTHONHASHSEED": "0",
@@ -91,7 +94,7 @@ def build_catalogue(db: Path, pages: int, seed: int) -> None:
     print(f"built in {time.monotonic() - started:.0f}s", flush=True)
 
 
-def child(task: str, db: Path, data: Path) -> None:
+def child(task: str, db: Path | str, data: Path) -> None:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", task, "--db", str(db)]
     command += ["--data", str(data)]
     subprocess.run(command, env=_env(db), cwd=ROOT, check=True)
@@ -102,6 +105,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=40_000, help="synthetic corpus pages")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--db", help="SQLite file of the synthetic catalogue, built once, reused")
+    parser.add_argument(
+        "--database-url",
+        help="time the finders on this database instead (PostgreSQL: a catalogue built by "
+        "bench_serve.py, or built here when it holds no pages)",
+    )
     parser.add_argument("--data", default=str(DATA), help="the gold data folder (shared/data)")
     parser.add_argument("--only", choices=["timing", "gold", *GOLD_TASKS])
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -110,7 +118,12 @@ def main() -> None:
         worker(args.worker, Path(args.db), Path(args.data))
         return
     with tempfile.TemporaryDirectory(prefix="bench-finders-") as tmp:
-        if args.only in (None, "timing"):
+        if args.only in (None, "timing") and args.database_url:
+            from tests.benchmarks.bench_serve import ensure_catalogue
+
+            ensure_catalogue(_env(args.database_url), args.pages, args.seed, Path(tmp))
+            child("timing", args.database_url, Path(args.data))
+        elif args.only in (None, "timing"):
             db = Path(args.db) if args.db else Path(tmp) / "catalog.sqlite3"
             build_catalogue(db, args.pages, args.seed)
             child("timing", db, Path(args.data))

@@ -20,6 +20,7 @@ from curation.finders import (
     INITIALS,
     MIDDLE_NAME,
     SHORT_GIVEN,
+    catalogue_vocabulary,
     duplicate_author_candidates,
     duplicate_paper_candidates,
     mixed_profiles,
@@ -501,3 +502,16 @@ def test_finders_never_write(imported_seeds):
     statements = {q["sql"].split(None, 1)[0].upper() for q in queries}
     assert statements - {"DECLARE"} == {"SELECT"}
     assert (Paper.objects.count(), SourceEntry.objects.count()) == (40, 49)
+
+
+def test_catalogue_vocabulary_is_counted_once_while_the_queues_are_kept(
+    db, django_assert_num_queries, settings
+):
+    settings.QUEUE_CACHE_SECONDS = 900
+    PaperFactory(title="Quokka gradients", abstract="Quokkas count gradients.")
+    first = catalogue_vocabulary()
+
+    with django_assert_num_queries(0):
+        again = catalogue_vocabulary()
+
+    assert (again.documents, again.frequencies) == (first.documents, first.frequencies)

@@ -416,3 +416,19 @@ def test_import_leaves_the_planner_statistics_of_its_tables_fresh(db, sample_pag
         "catalog_authorship": Authorship.objects.count(),
         "catalog_sourcepage": 5,
     }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's visibility map")
+def test_import_outside_a_transaction_leaves_its_tables_vacuumed(
+    transactional_db, sample_page_files
+):
+    import_pages(sample_page_files)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relallvisible > 0 FROM pg_class "
+            "WHERE relname IN ('catalog_paper', 'catalog_authorship')"
+        )
+        vacuumed = dict(cursor.fetchall())
+
+    assert vacuumed == {"catalog_paper": True, "catalog_authorship": True}
