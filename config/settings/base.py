@@ -172,8 +172,21 @@ THROTTLE_CACHE = (
 
 CACHES = {
     "throttle": {**THROTTLE_CACHE, "KEY_PREFIX": "authorprofiles-throttle"},
-    # Rendered public pages: in each server process's memory.
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered public pages: in Redis when CACHE_URL names one (one copy for every
+    # server process), otherwise in each process's memory, up to PAGE_CACHE_ENTRIES
+    # pages (Django's default of 300 evicted pages readers came back to).
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "authorprofiles-pages",
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "5000"))},
+        }
+    ),
     # The curators' queues: in files, so every server process, a restart and
     # `manage.py compute_queues` (after an import, or from cron) share them. The key
     # prefix keeps two databases' queues apart in one folder.

@@ -78,6 +78,7 @@ class PageResult:
     flagged: list[tuple[Statement, set[str]]] = field(default_factory=list)
     other_seq: dict[str, float] = field(default_factory=dict)  # table -> its rows (plan)
     times_ms: list[float] = field(default_factory=list)  # wall clock of the timed requests
+    explained: bool = False  # PostgreSQL only
 
     @property
     def p50_ms(self) -> float:
@@ -92,7 +93,9 @@ class PageResult:
         tables = self.flagged_tables
         if tables:
             return f"SEQ SCAN {', '.join(tables)}"
-        return "ok" if self.status == 200 else f"failed ({self.status}): plans incomplete"
+        if self.status != 200:
+            return f"failed ({self.status}): plans incomplete"
+        return "ok" if self.explained else "-"
 
 
 def setup_django(database_url: str) -> None:
@@ -178,6 +181,7 @@ def request(client, label: str, path: str, analyze: bool, repeat: int) -> PageRe
         result.times_ms.append((time.perf_counter() - started) * 1000)
     if connection.vendor != "postgresql":
         return result
+    result.explained = True
     scans: dict[str, None] = {}
     for statement in statements:
         if not statement.is_select:  # session writes, savepoints, SET...
@@ -450,6 +454,8 @@ def main() -> None:
             print(f"  {table} (~{rows[table]:,.0f} rows): {len(paths)} pages: {shown}")
     print_flagged(results, args.analyze)
 
+    if connection.vendor != "postgresql":
+        return
     flagged = [r for r in results if r.flagged]
     ok = sum(1 for r in results if not r.flagged and r.status == 200)
     failed = sum(1 for r in results if r.status != 200)
