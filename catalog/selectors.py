@@ -19,7 +19,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -166,7 +165,7 @@ def paper_by_slug(slug: str) -> Paper:
 # --- building blocks shared by the readers below ------------------------------------
 
 
-def _appearances() -> QuerySet[Appearance]:
+def venue_appearances() -> QuerySet[Appearance]:
     """A paper's venue listings, venue joined, in venue-name order."""
     return Appearance.objects.select_related("venue").order_by("venue__name")
 
@@ -190,7 +189,7 @@ def _claims() -> Prefetch:
 # --- authors ---------------------------------------------------------------------
 
 
-def _count_per_row(model: type[models.Model], field: str) -> Coalesce:
+def count_per_row(model: type[models.Model], field: str) -> Coalesce:
     """How many ``model`` rows point at the outer row through ``field`` (0 for none:
     a NULL would sort first on PostgreSQL and last on SQLite).
 
@@ -228,7 +227,7 @@ def author_list(*, query: str = "", letter: str = "") -> QuerySet[Author]:
         authors = search_authors(authors, query)
     if letter:
         authors = authors.filter(sort_key__startswith=letter.lower())
-    return authors.annotate(paper_count=_count_per_row(Authorship, "author")).order_by(
+    return authors.annotate(paper_count=count_per_row(Authorship, "author")).order_by(
         "sort_key", "slug"
     )
 
@@ -255,9 +254,9 @@ def author_papers(author: Author, *, order: str = "title") -> QuerySet[Authorshi
         .annotate(
             has_title=~Q(paper__title=""),
             first_venue=first_venue,
-            claim_count=_count_per_row(SourceEntry, "authorship"),
+            claim_count=count_per_row(SourceEntry, "authorship"),
         )
-        .prefetch_related(Prefetch("paper__appearances", queryset=_appearances()), _claims())
+        .prefetch_related(Prefetch("paper__appearances", queryset=venue_appearances()), _claims())
         .order_by(*orderings.get(order, orderings["title"]))
     )
 
@@ -296,7 +295,7 @@ def paper_authorships(paper: Paper) -> QuerySet[Authorship]:
     return (
         _authorships_by_name()
         .filter(paper=paper)
-        .annotate(claim_count=_count_per_row(SourceEntry, "authorship"))
+        .annotate(claim_count=count_per_row(SourceEntry, "authorship"))
         .prefetch_related(_claims())
     )
 
@@ -317,7 +316,7 @@ def paper_detail(paper: Paper, *, authors_shown: int) -> dict[str, object]:
     are paged by the view (:func:`paper_entries`)."""
     authorships = list(_authorships_by_name().filter(paper=paper)[: authors_shown + 1])
     return {
-        "venues": [a.venue for a in _appearances().filter(paper=paper)],
+        "venues": [a.venue for a in venue_appearances().filter(paper=paper)],
         "authorships": authorships[:authors_shown],
         "more_authors": len(authorships) > authors_shown,
     }
@@ -336,14 +335,14 @@ def paper_list(*, venue: Venue | None = None, authors_shown: int | None = None) 
     if authors_shown is None:
         authors = Prefetch("authorships", queryset=_authorships_by_name())
     else:
-        papers = papers.annotate(author_count=_count_per_row(Authorship, "paper"))
+        papers = papers.annotate(author_count=count_per_row(Authorship, "paper"))
         authors = Prefetch(
             "authorships",
             queryset=_authorships_by_name()[:authors_shown],
             to_attr="authorships_shown",
         )
     return papers.prefetch_related(
-        Prefetch("appearances", queryset=_appearances()), authors
+        Prefetch("appearances", queryset=venue_appearances()), authors
     ).order_by("title_key", "slug")
 
 
@@ -362,7 +361,7 @@ def papers_in_order(ids: list[int], *, authors_shown: int) -> list[Paper]:
     papers = (
         live_papers()
         .filter(id__in=ids)
-        .annotate(author_count=_count_per_row(Authorship, "paper"))
+        .annotate(author_count=count_per_row(Authorship, "paper"))
         .prefetch_related(
             Prefetch(
                 "authorships",
@@ -384,7 +383,7 @@ def venue_paper_count(venue: Venue) -> int:
 
 def venue_list() -> QuerySet[Venue]:
     """Venues by name, with their paper counts."""
-    return Venue.objects.annotate(paper_count=_count_per_row(Appearance, "venue")).order_by(
+    return Venue.objects.annotate(paper_count=count_per_row(Appearance, "venue")).order_by(
         "name", "slug"
     )
 
@@ -394,7 +393,7 @@ def page_list() -> QuerySet[SourcePage]:
     return (
         SourcePage.objects.select_related("author")
         .defer("raw_text")
-        .annotate(entry_count=_count_per_row(SourceEntry, "page"))
+        .annotate(entry_count=count_per_row(SourceEntry, "page"))
         .order_by("source")
     )
 
@@ -404,22 +403,6 @@ def page_list() -> QuerySet[SourcePage]:
 # Details embed at most ``limit`` items of each of their lists, with the list's full
 # count: a record with 2,000 papers or entries costs the same as one with two. The
 # API serves each whole list, paginated, from the same queryset.
-
-
-def venue_by_slug(slug: str) -> Venue:
-    """The venue of this slug, with its paper count. Raises Http404."""
-    venue = venue_list().filter(slug=slug).first()
-    if venue is None:
-        raise Http404("No venue has this address.")
-    return venue
-
-
-def page_by_source(source: str) -> SourcePage:
-    """The page of this source name, with its author and entry count. Raises Http404."""
-    page = page_list().filter(source=source).first()
-    if page is None:
-        raise Http404("No page has this source name.")
-    return page
 
 
 def authors_in_venue(authors: QuerySet[Author], venue_slug: str) -> QuerySet[Author]:
@@ -474,48 +457,7 @@ def papers_with_words(papers: QuerySet[Paper], text: str) -> QuerySet[Paper]:
     return with_words(papers, words)
 
 
-def author_with_provenance(author: Author, *, limit: int) -> Author:
-    """``author`` with its name variants, ``paper_count``, its first ``limit``
-    authorships (in :func:`author_papers` order, each with paper, venues and
-    claiming entries) as ``authorships_shown``, ``coauthor_count`` and its
-    ``limit`` closest co-authors as ``coauthors_shown``: seven queries."""
-    prefetch_related_objects([author], "names")
-    author.paper_count = Authorship.objects.filter(author=author).count()
-    author.authorships_shown = list(author_papers(author)[:limit])
-    coauthors = author_coauthors(author)
-    author.coauthor_count = coauthors.count()
-    author.coauthors_shown = list(coauthors[:limit])
-    return author
-
-
-def paper_with_provenance(paper: Paper, *, limit: int) -> Paper:
-    """``paper`` with its venues, ``author_count``, its first ``limit`` authorships
-    (each with its claiming entries) as ``authorships_shown``, ``entry_count`` and
-    its first ``limit`` page entries as ``entries_shown``: five queries."""
-    counts = (
-        Paper.objects.filter(pk=paper.pk)
-        .values(
-            author_count=_count_per_row(Authorship, "paper"),
-            entry_count=_count_per_row(SourceEntry, "paper"),
-        )
-        .get()
-    )
-    paper.author_count, paper.entry_count = counts["author_count"], counts["entry_count"]
-    prefetch_related_objects([paper], Prefetch("appearances", queryset=_appearances()))
-    paper.authorships_shown = list(paper_authorships(paper)[:limit])
-    paper.entries_shown = list(paper_entries(paper)[:limit])
-    return paper
-
-
 def page_entries(page: SourcePage) -> QuerySet[SourceEntry]:
     """The page's entries in page order, with the paper each resolved to and the
     author it claims."""
     return page.entries.select_related("paper", "authorship__author").order_by("position")
-
-
-def page_with_entries(source: str, *, limit: int) -> SourcePage:
-    """The page of this source name with ``entry_count`` and its first ``limit``
-    entries as ``entries_shown``: two queries. Raises Http404."""
-    page = page_by_source(source)
-    page.entries_shown = list(page_entries(page)[:limit])
-    return page

@@ -42,6 +42,7 @@ from ..serializers import (
     PaperListSerializer,
     VenueSerializer,
 )
+from . import selectors as details
 from .pagination import NumberedPagination
 from .schema import ApiSchema, detail_schema, list_schema, sublist_schema
 
@@ -152,7 +153,7 @@ class AuthorViewSet(RedirectMergedMixin, ReadOnlyViewSet):
         return selectors.author_list()
 
     def prepare(self, author):
-        return selectors.author_with_provenance(author, limit=EMBEDDED)
+        return details.author_with_provenance(author, limit=EMBEDDED)
 
     @sublist(
         AuthorPaperSerializer,
@@ -198,7 +199,7 @@ class PaperViewSet(RedirectMergedMixin, ReadOnlyViewSet):
         return selectors.paper_list(authors_shown=EMBEDDED)
 
     def prepare(self, paper):
-        return selectors.paper_with_provenance(paper, limit=EMBEDDED)
+        return details.paper_with_provenance(paper, limit=EMBEDDED)
 
     @sublist(
         PaperAuthorSerializer,
@@ -236,7 +237,7 @@ class VenueViewSet(ReadOnlyViewSet):
         return selectors.venue_list()
 
     def get_object(self):
-        return selectors.venue_by_slug(self.kwargs[self.lookup_field])
+        return details.venue_by_slug(self.kwargs[self.lookup_field])
 
 
 @extend_schema_view(
@@ -266,11 +267,11 @@ class PageViewSet(ReadOnlyViewSet):
         return selectors.page_list()
 
     def retrieve(self, request, *args, **kwargs):
-        page = selectors.page_with_entries(kwargs[self.lookup_field], limit=EMBEDDED)
+        page = details.page_with_entries(kwargs[self.lookup_field], limit=EMBEDDED)
         return Response(self.get_serializer(page).data)
 
     def live_record(self) -> SourcePage:
-        return selectors.page_by_source(self.kwargs[self.lookup_field])
+        return details.page_by_source(self.kwargs[self.lookup_field])
 
     @sublist(PageEntrySerializer, "All entries of a page, in page order", redirects=False)
     def entries(self, page):
