@@ -101,7 +101,10 @@ def conditional_record(view_class):
         return f"{record._meta.model_name}-{record.pk}-{stamp}"
 
     def etag(request: HttpRequest, *args, **kwargs) -> str:
-        return hashlib.sha256(version(request, *args, **kwargs).encode()).hexdigest()[:32]
+        # A signed-in curator's page carries their tools: not the reader's representation.
+        viewer = "signed-in" if request.user.is_authenticated else "reader"
+        tag = f"{version(request, *args, **kwargs)}|{viewer}"
+        return hashlib.sha256(tag.encode()).hexdigest()[:32]
 
     def last_modified(request: HttpRequest, *args, **kwargs) -> datetime:
         return _record(request, lookup, kwargs["slug"]).page_changed_at

@@ -194,3 +194,15 @@ def test_catalogue_key_renews_every_page_after_any_change(client, scene, curator
     services.merge_authors(survivor=alpha, others=[alpha_2], actor=curator)
 
     assert client.get(scene["gamma"])["X-Page-Cache"] == "miss"
+
+
+def test_a_signed_in_curator_does_not_get_the_readers_page_as_not_modified(client, scene, curator):
+    reader = client.get(scene["gamma"])
+    client.force_login(curator)
+
+    signed_in = client.get(scene["gamma"], HTTP_IF_NONE_MATCH=reader["ETag"])
+
+    assert (signed_in.status_code, "Edit name / ORCID" in signed_in.content.decode()) == (
+        200,
+        True,
+    )
