@@ -187,18 +187,27 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "5000"))},
         }
     ),
-    # The curators' queues: in files, so every server process, a restart and
-    # `manage.py compute_queues` (after an import, or from cron) share them. The key
-    # prefix keeps two databases' queues apart in one folder.
+    # The curators' queues: in Redis when CACHE_URL names one, otherwise in files, so
+    # every server process, a restart and `manage.py compute_queues` (after an import,
+    # or from cron) share them. The key prefix keeps two databases' queues apart.
     "queues": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("QUEUE_CACHE_DIR", str(BASE_DIR / "var" / "queue-cache")),
-        "KEY_PREFIX": hashlib.sha256(
+        **(
+            {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+            if CACHE_URL
+            else {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": os.environ.get(
+                    "QUEUE_CACHE_DIR", str(BASE_DIR / "var" / "queue-cache")
+                ),
+                "OPTIONS": {"MAX_ENTRIES": 1000},
+            }
+        ),
+        "KEY_PREFIX": "authorprofiles-queues-"
+        + hashlib.sha256(
             str(DATABASES["default"].get("NAME", "")).encode()
             + str(DATABASES["default"].get("HOST", "")).encode()
         ).hexdigest()[:16],
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
 

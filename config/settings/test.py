@@ -1,5 +1,5 @@
 """Test overrides: fast hashing, plain static storage (no manifest needed), caches in
-memory, throttles that other tests never reach."""
+memory (in Redis when CACHE_URL is set), throttles that other tests never reach."""
 
 import os
 
@@ -27,9 +27,14 @@ REST_FRAMEWORK = {
 
 # Queues in memory too: a test never sees another run's files. The throttles' counts
 # share the default cache's memory (same LOCATION), so clearing that cache, as every
-# test does first, clears them too.
-CACHES = {
-    **CACHES,  # noqa: F405
-    "queues": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "queues"},
-    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-}
+# test does first, clears them too. With CACHE_URL set (CI runs the cache tests so,
+# on a Redis database of their own) every cache is in Redis, as in production.
+if not CACHE_URL:  # noqa: F405
+    CACHES = {
+        **CACHES,  # noqa: F405
+        "queues": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "queues",
+        },
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
