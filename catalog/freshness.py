@@ -16,7 +16,6 @@ neither).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from django.utils import timezone
 
@@ -31,8 +30,7 @@ def renew_pages(
     papers: Iterable[int] = (),
     authors: Iterable[int] = (),
     renamed_authors: Iterable[int] = (),
-    now: datetime | None = None,
-) -> datetime:
+) -> None:
     """Move the page version of everything that shows these records.
 
     ``papers``: papers whose own page content changed (fields, venues, entries,
@@ -41,7 +39,7 @@ def renew_pages(
     ``renamed_authors``: authors whose name, slug or liveness changed, as others
     show them: also their papers' pages and their co-authors' profiles.
     """
-    now = now or timezone.now()
+    now = timezone.now()
     renamed = set(renamed_authors)
     paper_ids = set(papers)
     for part in chunks(sorted(renamed), CHUNK):
@@ -56,4 +54,3 @@ def renew_pages(
         )
     for part in chunks(sorted(author_ids), CHUNK):
         Author.objects.filter(pk__in=part).update(page_changed_at=now)
-    return now

@@ -97,21 +97,15 @@ def matching_name_ids(words: list[str]) -> RawSQL:
     On SQLite only words of three letters or more go to the trigram table: shorter
     ones cannot use its index, and SQLite 3.40 crashes on a trigram query whose
     short ``LIKE`` comes before a long one. They filter the names it found."""
-    if connection.vendor != "sqlite":
-        where = " AND ".join(["search_key LIKE %s"] * len(words))
-        return RawSQL(
-            f"SELECT id FROM catalog_authorname WHERE {where}",  # noqa: S608 - words are params
-            [f"%{word}%" for word in words],
-        )
-    long = [w for w in words if len(w) >= TRIGRAM]
-    short = [w for w in words if len(w) < TRIGRAM]
-    conditions = ["search_key LIKE %s"] * len(short)
-    if long:
-        indexed = " AND ".join(["search_key LIKE %s"] * len(long))
-        conditions.insert(
-            0, f"id IN (SELECT rowid FROM catalog_authorname_trigram WHERE {indexed})"
-        )
+    # PostgreSQL's trigram index serves the plain LIKEs; SQLite's is a table of its own.
+    on_table = connection.vendor == "sqlite"
+    indexed = [w for w in words if on_table and len(w) >= TRIGRAM]
+    plain = [w for w in words if not (on_table and len(w) >= TRIGRAM)]
+    conditions = ["search_key LIKE %s"] * len(plain)
+    if indexed:
+        where = " AND ".join(["search_key LIKE %s"] * len(indexed))
+        conditions.insert(0, f"id IN (SELECT rowid FROM catalog_authorname_trigram WHERE {where})")
     return RawSQL(
         f"SELECT id FROM catalog_authorname WHERE {' AND '.join(conditions)}",  # noqa: S608
-        [f"%{word}%" for word in long + short],
+        [f"%{word}%" for word in indexed + plain],
     )

@@ -159,8 +159,9 @@ QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS", "900"))
 # own would let N workers through N times the rate): Redis when CACHE_URL names one,
 # otherwise files that every process on this machine reads and writes.
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+REDIS_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
 THROTTLE_CACHE = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    REDIS_CACHE
     if CACHE_URL
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -176,11 +177,7 @@ CACHES = {
     # server process), otherwise in each process's memory, up to PAGE_CACHE_ENTRIES
     # pages (Django's default of 300 evicted pages readers came back to).
     "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "authorprofiles-pages",
-        }
+        {**REDIS_CACHE, "KEY_PREFIX": "authorprofiles-pages"}
         if CACHE_URL
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -192,7 +189,7 @@ CACHES = {
     # or from cron) share them. The key prefix keeps two databases' queues apart.
     "queues": {
         **(
-            {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+            REDIS_CACHE
             if CACHE_URL
             else {
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -24,7 +24,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -35,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks.bench_import import DEFAULT_CACHE, ensure_corpus  # noqa: E402
-from tests.benchmarks.bench_serve import _ms, manage, wait_until_up  # noqa: E402
+from tests.benchmarks.bench_serve import _ms, manage, serve, stop  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 WORDS = ["learning", "model", "graph", "robust", "language", "neural", "sparse", "control"]
@@ -180,28 +179,11 @@ def main() -> None:
     paths = _paths(env)
 
     base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-    )
+    server = serve(env, args.port, args.workers)
     try:
-        wait_until_up(f"{base}/healthz")
         result = run_wrk(base, paths, args.seconds, args.connections, workdir)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
 
     engine = "PostgreSQL" if args.database_url else "SQLite"
     cache = f"page cache {args.page_cache_seconds}s" if args.page_cache_seconds else "no page cache"
