@@ -9,18 +9,21 @@ co-authors change. :func:`renew_pages` moves the version of exactly those
 records, in the caller's transaction; the page cache, ``ETag`` and
 ``Last-Modified`` of every other page stay as they were.
 
-Shared upkeep of the importer and the curation services (both call it; it calls
-neither).
+Once the transaction commits, ``catalogue_changed`` is sent (the curators' queues
+are computed again from what changed). Shared upkeep of the importer and the
+curation services (both call it; it calls neither).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.utils import timezone
 
 from .bulk import chunks
 from .models import Author, Authorship, Paper
+from .signals import catalogue_changed
 
 CHUNK = 5_000  # ids per IN list (SQLite's variable limit is 32,766)
 
@@ -54,3 +57,4 @@ def renew_pages(
         )
     for part in chunks(sorted(author_ids), CHUNK):
         Author.objects.filter(pk__in=part).update(page_changed_at=now)
+    transaction.on_commit(lambda: catalogue_changed.send(sender=Paper), robust=True)

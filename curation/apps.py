@@ -18,9 +18,19 @@ def _curators_group_after_flush(sender, **kwargs) -> None:
         ensure_curators_group()
 
 
+def _queues_after_change(sender, **kwargs) -> None:
+    """The catalogue changed (and committed): compute the curators' queues again."""
+    from .queues import request_refresh
+
+    request_refresh()
+
+
 class CurationConfig(AppConfig):
     name = "curation"
     verbose_name = "Curation"
 
     def ready(self) -> None:
+        from catalog.signals import catalogue_changed
+
         post_migrate.connect(_curators_group_after_flush, sender=self)
+        catalogue_changed.connect(_queues_after_change, dispatch_uid="curation-queues")

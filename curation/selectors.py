@@ -1,27 +1,22 @@
 """Reads for the curators' pages: history, readable diffs, pickers, the records a
-form works on, and the dashboard's queues (computed by the finders, kept in the
-``queues`` cache). Nothing here writes to the catalogue."""
+form works on. (The dashboard's queues are read from :mod:`curation.queues`.)
+Nothing here writes to the catalogue."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import caches
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from catalog.models import Author, Authorship, Paper, SourceEntry, SourcePage
 from catalog.selectors import author_by_slug, live_authors, paper_by_slug, search_authors
 
-from . import finders
 from .journal import MODELS
-from .models import ActionTarget, CurationAction, DismissedPair
+from .models import ActionTarget, CurationAction
 
 MAX_DESCRIBED_ROWS = 300
 
@@ -254,130 +249,3 @@ def split_destination(action: CurationAction, *, source: Author) -> Author:
         .first()
     )
     return Author.objects.get(pk=moved_to)
-
-
-# --- the dashboard's queues ----------------------------------------------------------
-
-
-# How many candidates a queue holds: the queue pages show them all, the dashboard the
-# first few. One computation serves both.
-QUEUE_LENGTH = {"pages": 50, "paper_pairs": 100, "author_pairs": 100, "mixed": 100}
-
-
-@dataclass(frozen=True)
-class Queue:
-    """A finder's candidates as computed at ``computed_at``, less those whose records
-    changed since (``held_back`` of them: they come back, re-scored, on a refresh)."""
-
-    items: list
-    computed_at: datetime
-    held_back: int
-
-
-FINDERS = {
-    "pages": finders.pages_to_assign,
-    "paper_pairs": finders.duplicate_paper_candidates,
-    "author_pairs": finders.duplicate_author_candidates,
-    "mixed": finders.mixed_profiles,
-}
-
-
-def _computed(name: str, *, newest_page: int | None, refresh: bool) -> tuple[list, datetime]:
-    """A finder's results from the cache, or computed now (and cached).
-
-    The finders read the whole catalogue (seconds at 100k papers), so their results
-    are kept for ``QUEUE_CACHE_SECONDS`` or until an import adds pages; curators'
-    changes in between are taken out by :func:`queues`, record by record.
-    """
-    seconds = settings.QUEUE_CACHE_SECONDS
-    cache = caches["queues"]
-    key = f"curation-queue:{name}:{QUEUE_LENGTH[name]}:{newest_page}"
-    if seconds and not refresh:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
-    computed_at = timezone.now()  # before the finder: a change during it counts as later
-    items = FINDERS[name](limit=QUEUE_LENGTH[name])
-    if seconds:
-        cache.set(key, (items, computed_at), seconds)
-    return items, computed_at
-
-
-def _authors_state(ids: set[int]) -> dict[int, tuple[bool, datetime]]:
-    """Per author: merged away?, and when it last changed."""
-    rows = Author.objects.filter(pk__in=ids).values_list("pk", "merged_into_id", "updated_at")
-    return {pk: (merged is not None, updated) for pk, merged, updated in rows} if ids else {}
-
-
-def queues(*names: str, refresh: bool = False) -> dict[str, Queue]:
-    """The named queues (keys of ``QUEUE_LENGTH``), from the cache when they are there.
-
-    What curators did since a queue was computed is taken out at once (``held_back``
-    counts it): a page assigned, a pair with a record merged away or dismissed, a
-    profile changed since (split, merged, given a page). A suggested author merged
-    away is dropped from the page's suggestions. Undoing brings a candidate back.
-    Scores stay those of the computation until the next one. At most 5 queries when
-    a queue comes from the cache; 1 and the finders' when all are computed now.
-    """
-    newest_page = SourcePage.objects.aggregate(newest=Max("pk"))["newest"]
-    started = timezone.now()
-    computed = {n: _computed(n, newest_page=newest_page, refresh=refresh) for n in names}
-    items = {n: found for n, (found, _) in computed.items()}
-    since = min((at for _, at in computed.values()), default=started)
-    if since >= started:  # all computed just now: nothing to take out
-        return {n: Queue(items[n], computed[n][1], 0) for n in names}
-
-    pages = items.get("pages", [])
-    paper_pairs = items.get("paper_pairs", [])
-    author_pairs = items.get("author_pairs", [])
-    mixed = items.get("mixed", [])
-    authors = _authors_state(
-        {s.author.pk for i in pages for s in i.suggestions}
-        | {r.id for i in author_pairs for r in (i.first, i.second)}
-        | {i.author.pk for i in mixed}
-    )
-    merged_authors = {pk for pk, (merged, _) in authors.items() if merged}
-    assigned_pages = set()
-    if pages:
-        assigned_pages = set(
-            SourcePage.objects.filter(
-                pk__in={i.page.pk for i in pages}, author__isnull=False
-            ).values_list("pk", flat=True)
-        )
-    merged_papers = set()
-    if paper_pairs:
-        merged_papers = set(
-            Paper.objects.filter(
-                pk__in={r.id for i in paper_pairs for r in (i.first, i.second)},
-                merged_into__isnull=False,
-            ).values_list("pk", flat=True)
-        )
-    dismissed = set()
-    if paper_pairs or author_pairs:  # the finders left out those dismissed before
-        dismissed = set(
-            DismissedPair.objects.filter(created_at__gt=since).values_list(
-                "kind", "low_id", "high_id"
-            )
-        )
-
-    def open_pair(pair, kind: str, merged: set[int]) -> bool:
-        low, high = sorted((pair.first.id, pair.second.id))  # PaperSide or Author
-        return not ({low, high} & merged) and (kind, low, high) not in dismissed
-
-    kept = {
-        "pages": [
-            replace(
-                i, suggestions=tuple(s for s in i.suggestions if s.author.pk not in merged_authors)
-            )
-            for i in pages
-            if i.page.pk not in assigned_pages
-        ],
-        "paper_pairs": [i for i in paper_pairs if open_pair(i, "paper", merged_papers)],
-        "author_pairs": [i for i in author_pairs if open_pair(i, "author", merged_authors)],
-        "mixed": [
-            i
-            for i in mixed
-            if i.author.pk in authors and authors[i.author.pk][1] <= computed["mixed"][1]
-        ],
-    }
-    return {n: Queue(kept[n], computed[n][1], len(items[n]) - len(kept[n])) for n in names}

@@ -29,18 +29,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import DatabaseError, connection
 from django.db.models import Count
 
 from ..bulk import chunks
+from ..locks import database_lock
 from ..models import Paper, PaperKey
 from .matching import _Matcher
 from .writing import apply_saved_folds
-
-try:
-    import fcntl
-except ImportError:  # Windows: SQLite imports interleave batch by batch
-    fcntl = None
 
 # pg_advisory_lock key of the importer: any 64-bit number no other code uses.
 IMPORT_LOCK = 0x696D706F7274  # "import"
@@ -50,26 +45,7 @@ SQLITE_LOCK_SUFFIX = "-import-lock"
 @contextmanager
 def import_lock() -> Iterator[None]:
     """Wait until no other import is writing, and keep them waiting until the end."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
-        try:
-            yield
-        finally:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
-            except DatabaseError:
-                pass  # an aborted transaction: the lock goes with the session
-    elif connection.vendor == "sqlite" and fcntl and not connection.is_in_memory_db():
-        # A lock file beside the database (the kernel frees it if the import dies).
-        with open(f"{connection.settings_dict['NAME']}{SQLITE_LOCK_SUFFIX}", "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-    else:
+    with database_lock(IMPORT_LOCK, name=SQLITE_LOCK_SUFFIX):
         yield
 
 

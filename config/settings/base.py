@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "catalog",
     "curation",
 ]
@@ -151,8 +153,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # (a change elsewhere leaves it cached); "catalogue": every page under the
 # catalogue's last change (the earlier behaviour, kept for comparison runs).
 PAGE_CACHE_KEY = os.environ.get("PAGE_CACHE_KEY", "record")
-# The curators' queues (duplicate finders, suggestions) are kept this long, or until an
-# import adds pages; 0 computes them on every request (seconds at 100k papers).
+# The catalogue's word statistics (the finders' TF-IDF weights) are kept this long in
+# the queues' cache; 0 counts them every time. (The queues themselves are kept until
+# the worker computes them again: curation/queues.py.)
 QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS", "900"))
 
 # The API's throttle counts must be shared by every server process (each keeping its
@@ -207,6 +210,22 @@ CACHES = {
         "TIMEOUT": None,
     },
 }
+
+# Background jobs (computing the curators' queues, importing uploaded pages): Django's
+# tasks framework through the django-tasks backport, with its database backend. A job
+# is a row written in the transaction that asks for it; `manage.py db_worker`
+# processes (any number, on any machine reaching the database) take them one at a
+# time. No broker to run, and nothing lost when Redis (which keeps nothing on disk
+# here) restarts.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# The queues are computed again in full this often by `manage.py schedule_queues`
+# (between, the worker recomputes only what imports and curators changed).
+QUEUE_SCHEDULE_SECONDS = env_int("QUEUE_SCHEDULE_SECONDS", 900)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -45,7 +45,13 @@ Every public name is re-exported here: callers use ``finders.page_suggestions``
 and ``from curation.finders import ...``.
 """
 
-from .author_pairs import AuthorPair, SharedCoauthor, author_pair_score, duplicate_author_candidates
+from .author_pairs import (
+    AuthorPair,
+    SharedCoauthor,
+    author_pair_order,
+    author_pair_score,
+    duplicate_author_candidates,
+)
 from .clustering import TITLES_ONLY, WITH_ABSTRACTS, PaperFeatures, Thresholds, cluster_papers
 from .common import ABSTRACT_CHARS, MAX_LINK_AUTHORS, VOCABULARY_SAMPLE, catalogue_vocabulary
 from .name_rules import (
@@ -76,6 +82,7 @@ from .paper_pairs import (
     PaperPair,
     PaperSide,
     duplicate_paper_candidates,
+    paper_pair_order,
     paper_pair_score,
 )
 from .profiles import (
@@ -86,6 +93,7 @@ from .profiles import (
     Cluster,
     ClusterPaper,
     MixedProfile,
+    mixed_profile_order,
     mixed_profiles,
     profile_clusters,
 )
@@ -177,6 +185,7 @@ __all__ = [
     "PaperPair",
     "PaperSide",
     "duplicate_paper_candidates",
+    "paper_pair_order",
     "paper_pair_score",
     # name_rules
     "CASE_OR_ACCENTS",
@@ -195,6 +204,7 @@ __all__ = [
     # author_pairs
     "AuthorPair",
     "SharedCoauthor",
+    "author_pair_order",
     "author_pair_score",
     "duplicate_author_candidates",
     # clustering
@@ -211,6 +221,7 @@ __all__ = [
     "Cluster",
     "ClusterPaper",
     "MixedProfile",
+    "mixed_profile_order",
     "mixed_profiles",
     "profile_clusters",
 ]

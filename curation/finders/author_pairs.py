@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from catalog.bulk import chunks
@@ -47,6 +48,11 @@ class AuthorPair:
     shared_papers: int
 
 
+def author_pair_order(pair: AuthorPair) -> tuple[float, int, int]:
+    """The queue's order: best score first, then by the authors' ids."""
+    return (-pair.score, pair.first.pk, pair.second.pk)
+
+
 def author_pair_score(rule: str, shared_coauthors: int, shared_papers: int) -> float:
     """0.4 for the name rule's strength, 0.4 for co-authors in common (two give
     0.63 of it), 0.2 for papers on both profiles (one gives 0.63 of it)."""
@@ -58,8 +64,13 @@ def author_pair_score(rule: str, shared_coauthors: int, shared_papers: int) -> f
     )
 
 
-def duplicate_author_candidates(*, limit: int = 100) -> list[AuthorPair]:
+def duplicate_author_candidates(
+    *, limit: int | None = 100, authors: Collection[int] | None = None
+) -> list[AuthorPair]:
     """Pairs of live authors whose names may be one person's, best score first.
+
+    ``authors``: only the name blocks holding one of these authors are compared,
+    and only their pairs returned (what changed since the last computation).
 
     Every name variant counts (``AuthorName`` rows and the author's own parts).
     Dismissed pairs are left out. Never merges anything: a queue for curators.
@@ -74,7 +85,7 @@ def duplicate_author_candidates(*, limit: int = 100) -> list[AuthorPair]:
         forms[author_id].add(NameForm.of(PersonName(family, given), display))
     for author_id, name in AuthorName.objects.live().values_list("author_id", "name"):
         forms[author_id].add(NameForm.parse(name))
-    candidates = name_candidate_pairs(forms)
+    candidates = name_candidate_pairs(forms, only=authors)
     if not candidates:
         return []
     dismissed = set(
@@ -113,7 +124,7 @@ def duplicate_author_candidates(*, limit: int = 100) -> list[AuthorPair]:
         shared = len(papers[low] & papers[high])
         score = author_pair_score(rule, len(common), shared)
         scored.append((score, low, high, rule, low_form, high_form, common, shared))
-    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))  # as author_pair_order
     top = scored[:limit]
     shown = authors_by_id({a for s in top for a in (s[1], s[2], *s[6])})
     pairs = []

@@ -14,6 +14,7 @@ catalogue and scoring the pairs is :mod:`.author_pairs`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -125,12 +126,13 @@ def name_rule(a: NameForm, b: NameForm) -> str | None:
 
 
 def name_candidate_pairs(
-    forms: dict[int, set[NameForm]],
+    forms: dict[int, set[NameForm]], *, only: Collection[int] | None = None
 ) -> dict[tuple[int, int], tuple[str, NameForm, NameForm]]:
     """(low id, high id) -> (rule, low's name, high's name) for authors one of whose
     names may be the other's. Names are compared only within a blocking key's
     block (a block larger than MAX_NAME_BLOCK is cut by first given name); the
-    strongest rule over all the pair's variants wins.
+    strongest rule over all the pair's variants wins. ``only``: just the blocks
+    holding one of these authors are compared, and just their pairs returned.
     """
     blocks: dict[tuple[str, ...], list[tuple[int, NameForm]]] = defaultdict(list)
     for author_id, variants in forms.items():
@@ -140,6 +142,14 @@ def name_candidate_pairs(
     for key in [k for k, members in blocks.items() if len(members) > MAX_NAME_BLOCK]:
         for author_id, form in blocks.pop(key):
             blocks[(*key, form.given[0] if form.given else "")].append((author_id, form))
+
+    if only is not None:
+        scope = set(only)
+        blocks = {
+            key: members
+            for key, members in blocks.items()
+            if any(author_id in scope for author_id, _ in members)
+        }
 
     found: dict[tuple[int, int], tuple[str, NameForm, NameForm]] = {}
     by_initials: dict[tuple[int, NameForm], set[int]] = defaultdict(set)
@@ -162,9 +172,12 @@ def name_candidate_pairs(
     return {
         pair: (rule, a, b)
         for pair, (rule, a, b) in found.items()
-        if rule != INITIALS
-        or max(len(by_initials[(pair[0], a)]), len(by_initials[(pair[1], b)]))
-        <= MAX_INITIAL_MATCHES
+        if (only is None or scope.intersection(pair))
+        and (
+            rule != INITIALS
+            or max(len(by_initials[(pair[0], a)]), len(by_initials[(pair[1], b)]))
+            <= MAX_INITIAL_MATCHES
+        )
     }
 
 

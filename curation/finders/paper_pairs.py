@@ -11,6 +11,7 @@ similarity are in :mod:`.text`, the shared catalogue readers in :mod:`.common`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -73,6 +74,11 @@ class PaperPair:
     blocks: tuple[str, ...]
 
 
+def paper_pair_order(pair: PaperPair) -> tuple[float, int, int]:
+    """The queue's order: best score first, then by the papers' ids."""
+    return (-pair.score, pair.first.id, pair.second.id)
+
+
 def paper_pair_score(
     title_similarity: float | None,
     abstract_similarity: float | None,
@@ -99,15 +105,22 @@ def paper_pair_score(
     return round(factor * sum(known) / len(known), 3)
 
 
-def duplicate_paper_candidates(*, limit: int = 100) -> list[PaperPair]:
+def duplicate_paper_candidates(
+    *, limit: int | None = 100, papers: Collection[int] | None = None
+) -> list[PaperPair]:
     """Pairs of live papers that may be the same paper, best score first.
 
-    Pairs a curator dismissed are left out. Queries: the blocking keys of every
+    Pairs a curator dismissed are left out. ``papers``: only the pairs with one of
+    these papers are looked at closely (what changed since the last computation;
+    the blocking scan still reads every paper). Queries: the blocking keys of every
     paper (one scan), the texts of the pairs worth a closer look, the dismissed
     pairs, then the venues and authors of the pairs returned: 5 (1 when no two
     papers share a key; one more per 5,000 papers looked at closely).
     """
     titles, blocks = _paper_blocks()
+    if papers is not None:
+        scope = set(papers)
+        blocks = {pair: names for pair, names in blocks.items() if scope.intersection(pair)}
     papers_per_title = Counter(key for _, key in titles.values())
     # Titles first (short, cheap); abstracts only for pairs whose titles are alike
     # or that share the start or end of an abstract.
@@ -146,7 +159,7 @@ def duplicate_paper_candidates(*, limit: int = 100) -> list[PaperPair]:
         DismissedPair.objects.filter(kind=DismissedPair.Kind.PAPER).values_list("low_id", "high_id")
     )
     scored = [s for s in scored if (s[1], s[2]) not in dismissed]
-    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))  # as paper_pair_order
     top = scored[:limit]
     ids = {paper_id for _, low, high, _, _ in top for paper_id in (low, high)}
     venues: dict[int, list[str]] = defaultdict(list)

@@ -12,7 +12,7 @@ only, never writes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Window
@@ -83,11 +83,17 @@ def profile_clusters(author: Author) -> list[Cluster]:
     return _clusters(groups, names)
 
 
+def mixed_profile_order(profile: MixedProfile) -> tuple:
+    """The queue's order: best separated first, then larger, then by name."""
+    return (-profile.separation, -profile.paper_count, *author_order(profile.author))
+
+
 def mixed_profiles(
     *,
-    limit: int = 50,
+    limit: int | None = 50,
     min_papers: int = MIN_PROFILE_PAPERS,
     max_profiles: int = MAX_PROFILES_EXAMINED,
+    authors: Collection[int] | None = None,
 ) -> list[MixedProfile]:
     """Profiles of at least ``min_papers`` papers that fall into two clusters or
     more, best separated first.
@@ -96,7 +102,8 @@ def mixed_profiles(
     first, as homonyms pile papers up), each on its MAX_PROFILE_PAPERS newest
     papers. Queries: the profile sizes, the word sample (2), 3 per batch of
     PROFILE_BATCH profiles (papers, co-authors, venues), then the authors shown:
-    7 for up to 100 profiles examined.
+    7 for up to 100 profiles examined. ``authors``: only these of the profiles
+    examined are clustered again (what changed since the last computation).
     """
     sizes = dict(
         Authorship.objects.live()
@@ -105,6 +112,9 @@ def mixed_profiles(
         .filter(n__gte=min_papers)
         .order_by("-n", "author_id")[:max_profiles]
     )
+    if authors is not None:
+        scope = set(authors)
+        sizes = {a: n for a, n in sizes.items() if a in scope}
     if not sizes:
         return []
     vocabulary = catalogue_vocabulary()
@@ -123,7 +133,7 @@ def mixed_profiles(
         found.append(
             MixedProfile(shown[author_id], sizes[author_id], tuple(clusters), round(separation, 3))
         )
-    found.sort(key=lambda m: (-m.separation, -m.paper_count, *author_order(m.author)))
+    found.sort(key=mixed_profile_order)
     return found[:limit]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import F, Window
@@ -88,25 +88,33 @@ def page_suggestions(page: SourcePage, *, limit: int = 5) -> list[Suggestion]:
     return _suggest([page], limit=limit)[page.pk]
 
 
-def pages_to_assign(*, limit: int = 50, suggestions: int = 3) -> list[PageToAssign]:
+def pages_to_assign(
+    *, limit: int = 50, suggestions: int = 3, reuse: Mapping[int, PageToAssign] | None = None
+) -> list[PageToAssign]:
     """Unassigned anonymous pages (by source name) with their top suggestions.
 
     Every page is worked out together: 8 queries for any number of pages (one
     for the pages, then those of :func:`page_suggestions`, once), 1 when none
     waits; one more per 5,000 ids a query would list. Each page gets exactly the
-    suggestions :func:`page_suggestions` gives it alone.
+    suggestions :func:`page_suggestions` gives it alone. ``reuse``: results
+    computed before for pages nothing has changed since (page id -> result);
+    those pages keep them and are not worked out again.
     """
+    reuse = reuse or {}
     pages = list(
         page_list()
         .filter(kind=SourcePage.Kind.ANONYMOUS, author__isnull=True)
         .defer("raw_text")
         .order_by("source")[:limit]
     )
-    if not pages:
-        return []
-    found = _suggest(pages, limit=suggestions)
+    fresh = [page for page in pages if page.pk not in reuse]
+    found = _suggest(fresh, limit=suggestions) if fresh else {}
     return [
-        PageToAssign(page=page, entry_count=page.entry_count, suggestions=tuple(found[page.pk]))
+        reuse[page.pk]
+        if page.pk in reuse
+        else PageToAssign(
+            page=page, entry_count=page.entry_count, suggestions=tuple(found[page.pk])
+        )
         for page in pages
     ]
 

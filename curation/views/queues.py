@@ -1,44 +1,48 @@
 """The dashboard and the queue pages: what deserves a curator's look, from the
-queues the finders computed (``curation.selectors.queues``). No operation here.
+queues a background worker computed (``curation.queues``). No finder runs here:
+"Compute again" asks the worker.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.utils import timezone
 from django.views.generic import TemplateView
 
 from catalog.selectors import unassigned_pages
 
-from .. import selectors
+from .. import queues, selectors
 from .base import CuratorRequiredMixin
 
 QUEUE_PREVIEW = 8
 
 
+COMPUTE_ASKED = (
+    "The queues are being computed again in the background; this page shows them "
+    "when the worker is done (reload it)."
+)
+
+
 class QueueView(CuratorRequiredMixin, TemplateView):
-    """A page of queues; a POST ("Compute again") computes them again, then shows the
-    page. A GET never computes more than an expired queue needs."""
+    """A page of queues as the worker last computed them; a POST ("Compute again")
+    asks the worker for a full computation and comes back at once."""
 
     queue_names: tuple[str, ...] = ()
     context_name: str | None = None  # the one queue's name in the template, if not its own
 
     def post(self, request, *args, **kwargs):
-        selectors.queues(*self.queue_names, refresh=True)
-        messages.success(request, "The queues were computed again just now.")
+        queues.request_refresh(full=True)
+        messages.success(request, COMPUTE_ASKED)
         return HttpResponseRedirect(request.path)
 
     def get_context_data(self, **kwargs):
-        queues = selectors.queues(*self.queue_names)
-        shown = {self.context_name or name: q.items for name, q in queues.items()}
-        computed_at = min(q.computed_at for q in queues.values())
+        found = queues.queues(*self.queue_names)
+        shown = {self.context_name or name: q.items for name, q in found.items()}
         return super().get_context_data(
-            computed_at=computed_at,
-            computed_just_now=timezone.now() - computed_at < timedelta(minutes=1),
-            held_back=sum(q.held_back for q in queues.values()),
+            queue_status=queues.status(),
+            schedule_minutes=settings.QUEUE_SCHEDULE_SECONDS // 60,
+            held_back=sum(q.held_back for q in found.values()),
             **shown,
             **kwargs,
         )

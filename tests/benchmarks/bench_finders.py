@@ -205,27 +205,7 @@ def timing() -> None:
         f"profile_clusters({largest.authorships.count()} papers)",
         lambda: finders.profile_clusters(largest),
     )
-    _dashboard_queues()
-
-
-def _dashboard_queues() -> None:
-    """The four queues of the curators' dashboard: computed, then from the cache."""
-    from django.core.cache import caches
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from curation import selectors
-
-    names = tuple(selectors.QUEUE_LENGTH)
-    caches["queues"].clear()
-    print(f"\n{'dashboard queues ' + str(names):<70} {'s':>8} {'queries':>8}")
-    for label in ("computed (cache empty)", "from the cache"):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            found = selectors.queues(*names)
-            took = time.perf_counter() - started
-        sizes = "/".join(str(len(q.items)) for q in found.values())
-        print(f"{label + ' ' + sizes:<70} {took:>8.3f} {len(queries):>8}", flush=True)
+    print("\n(the queues as the worker computes them: tests/benchmarks/bench_queues.py)")
 
 
 # --- loading gold data -------------------------------------------------------------------

@@ -216,7 +216,7 @@ def pick_records() -> dict[str, object]:
     from django.db.models import Count
 
     from catalog.models import Author, Paper, SourcePage, Venue
-    from curation import selectors
+    from curation import queues
 
     author = (
         Author.objects.live()
@@ -236,8 +236,9 @@ def pick_records() -> dict[str, object]:
     )
     venue = Venue.objects.annotate(n=Count("appearances")).order_by("-n", "pk").first()
     page = SourcePage.objects.filter(author__isnull=True).first()
-    queues = selectors.queues("paper_pairs", "author_pairs")  # computed by now: cached
-    author_pairs = queues["author_pairs"].items
+    queues.compute(full=True)  # as the worker does
+    found = queues.queues("paper_pairs", "author_pairs")
+    author_pairs = found["author_pairs"].items
     if author_pairs:
         authors = [author_pairs[0].first.pk, author_pairs[0].second.pk]
         authors_from = "first pair of the author-duplicates queue"
@@ -251,7 +252,7 @@ def pick_records() -> dict[str, object]:
         ) or Author.objects.live().exclude(pk=author.pk).order_by("pk").first()
         authors = [author.pk, namesake.pk]
         authors_from = "an author of several papers and a namesake (queue empty)"
-    paper_pairs = queues["paper_pairs"].items
+    paper_pairs = found["paper_pairs"].items
     if paper_pairs:
         papers = [paper_pairs[0].first.id, paper_pairs[0].second.id]
         papers_from = "first pair of the paper-duplicates queue"
@@ -413,13 +414,7 @@ def main() -> None:
         print("         pages that need them fail; plans may differ from a migrated database")
 
     curator = curator_client()
-    started = time.monotonic()
-    warm = curator.get("/curation/")  # computes the queues missing from their cache
-    print(
-        f"queues: dashboard answered {warm.status_code} in {time.monotonic() - started:.1f}s "
-        "(computing the queues missing from their cache); measured requests read them cached"
-    )
-    records = pick_records()
+    records = pick_records()  # computes the queues first, as the worker does
     print(
         f"records: paper {records['paper'].slug}, "
         f"venue {records['venue'].slug}, unassigned page {records['page'].pk}, "

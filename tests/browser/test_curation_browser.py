@@ -92,6 +92,9 @@ def expect_done_message(page: Page) -> None:
 def test_curator_round_assign_merge_split_undo(
     live_server, page: Page, screenshot, seeded_catalog, curator
 ):
+    from curation import queues
+
+    queues.compute(full=True)  # what the background worker does after the import
     base = live_server.url
 
     def shoot(name: str) -> None:

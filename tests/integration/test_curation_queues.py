@@ -1,13 +1,23 @@
-"""The curators' queues are computed by the finders, kept in the cache, and what
-curators did since is taken out at once (curation.selectors.queues)."""
+"""The curators' queues: computed by the background worker (curation.queues), in full
+or for what changed since; read by the pages without computing; what curators did
+since the last computation is taken out at once."""
 
 from __future__ import annotations
 
+import io
+from contextlib import nullcontext
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from catalog.importing import import_pages
 from catalog.models import Author, Paper, SourcePage
-from curation import selectors, services
+from curation import queues, services
 from tests.factories import AuthorFactory, PaperFactory
 from tests.pages import anonymous_page, write_page
 
@@ -33,37 +43,97 @@ def twin_authors(db) -> tuple[Author, Author]:
     )
 
 
-def _pairs(queue: selectors.Queue) -> set[tuple[int, int]]:
+def _pairs(queue: queues.Queue) -> set[tuple[int, int]]:
     return {(pair.first.id, pair.second.id) for pair in queue.items}
 
 
-def _page_sources(queue: selectors.Queue) -> set[str]:
+def _page_sources(queue: queues.Queue) -> set[str]:
     return {item.page.source for item in queue.items}
 
 
-def test_queues_come_from_the_cache_until_refreshed(twin_papers, django_assert_num_queries):
+def _jobs() -> list[dict]:
+    return [r.args_kwargs["kwargs"] for r in DBTaskResult.objects.order_by("enqueued_at")]
+
+
+def _identity(name: str, item) -> tuple:
+    """What a queue item is, with its score: equal for equal results."""
+    if name == "pages":
+        return (item.page.pk, tuple((s.author.pk, s.score) for s in item.suggestions))
+    if name == "mixed":
+        return (item.author.pk, item.separation, tuple(c.paper_ids for c in item.clusters))
+    return (item.first.id, item.second.id, item.score)
+
+
+def _stamp_back(seconds: int = 3600) -> None:
+    """Age the stored computation as if it had run ``seconds`` ago, with the records
+    stamped before it: a partial run then looks only at what the test changes."""
+    state = caches["queues"].get(queues.STATE_KEY)
+    earlier = state.computed_at - timedelta(seconds=seconds)
+    Paper.objects.update(page_changed_at=earlier - timedelta(seconds=seconds))
+    Author.objects.update(page_changed_at=earlier - timedelta(seconds=seconds))
+    caches["queues"].set(
+        queues.STATE_KEY, replace(state, computed_at=earlier, full_at=earlier), None
+    )
+
+
+# --- reading never computes -------------------------------------------------------------
+
+
+def test_queues_before_any_computation_are_empty_and_ask_the_worker(
+    twin_papers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        found = queues.queues("paper_pairs")["paper_pairs"]
+    again = queues.queues("paper_pairs")["paper_pairs"]  # one job waits already
+
+    assert (found.items, found.computed_at, again.items) == ([], None, [])
+    assert _jobs() == [{"full": True}]
+    assert queues.status().waiting is True
+
+
+def test_queues_come_from_the_cache_until_computed_again(twin_papers, django_assert_num_queries):
     first, second = twin_papers
-    computed = selectors.queues("paper_pairs")["paper_pairs"]
+    computed = queues.compute(full=True)
     PaperFactory(title=TWIN_TITLE, abstract="We revisit sparse attention on letters?")
 
-    with django_assert_num_queries(3):  # newest page, merged papers, dismissals
-        cached = selectors.queues("paper_pairs")["paper_pairs"]
-    refreshed = selectors.queues("paper_pairs", refresh=True)["paper_pairs"]
+    with django_assert_num_queries(2):  # merged papers, dismissals
+        cached = queues.queues("paper_pairs")["paper_pairs"]
+    recomputed = queues.compute()
 
-    assert _pairs(computed) == {(first.pk, second.pk)}
-    assert (_pairs(cached), cached.computed_at) == ({(first.pk, second.pk)}, computed.computed_at)
-    assert len(_pairs(refreshed)) == 3  # the third record pairs with both
-    assert refreshed.computed_at > computed.computed_at
+    assert _pairs(cached) == {(first.pk, second.pk)}
+    assert cached.computed_at == computed.computed_at
+    assert len(recomputed.items["paper_pairs"]) == 3  # the third record pairs with both
+    assert recomputed.computed_at > computed.computed_at
+
+
+def test_compute_stores_when_and_how_it_computed(twin_papers):
+    full = queues.compute(full=True)
+    PaperFactory(title=TWIN_TITLE, abstract="We revisit sparse attention on letters?")
+
+    partial = queues.compute()
+    status = queues.status()
+
+    assert (full.full, full.changed_records, partial.full) == (True, 0, False)
+    assert partial.changed_records >= 1
+    assert (status.computed_at, status.full_at, status.full) == (
+        partial.computed_at,
+        full.computed_at,
+        False,
+    )
+    assert (status.computing_since, status.waiting) == (None, False)
+
+
+# --- what curators did since is taken out at once -----------------------------------------
 
 
 def test_queue_takes_out_a_pair_merged_since_and_brings_it_back_on_undo(twin_papers, curator):
     first, second = twin_papers
-    selectors.queues("paper_pairs")
+    queues.compute(full=True)
     action = services.merge_papers(survivor=first, others=[second], actor=curator)
 
-    after_merge = selectors.queues("paper_pairs")["paper_pairs"]
+    after_merge = queues.queues("paper_pairs")["paper_pairs"]
     services.undo_action(action=action, actor=curator)
-    after_undo = selectors.queues("paper_pairs")["paper_pairs"]
+    after_undo = queues.queues("paper_pairs")["paper_pairs"]
 
     assert (_pairs(after_merge), after_merge.held_back) == (set(), 1)
     assert (_pairs(after_undo), after_undo.held_back) == ({(first.pk, second.pk)}, 0)
@@ -71,13 +141,16 @@ def test_queue_takes_out_a_pair_merged_since_and_brings_it_back_on_undo(twin_pap
 
 def test_queue_takes_out_a_pair_dismissed_since(twin_authors, curator):
     first, second = twin_authors
-    before = selectors.queues("author_pairs")["author_pairs"]
+    queues.compute(full=True)
+    before = queues.queues("author_pairs")["author_pairs"]
 
     services.dismiss_pair(kind="author", first=second, second=first, actor=curator)
-    after = selectors.queues("author_pairs")["author_pairs"]
+    after = queues.queues("author_pairs")["author_pairs"]
+    after_partial_run = (queues.compute(), queues.queues("author_pairs")["author_pairs"])[1]
 
     assert _pairs(before) == {(first.pk, second.pk)}
     assert (_pairs(after), after.held_back) == (set(), 1)
+    assert (_pairs(after_partial_run), after_partial_run.held_back) == (set(), 0)
 
 
 def test_queue_takes_out_a_page_assigned_since_but_keeps_its_suggestions_elsewhere(
@@ -85,10 +158,10 @@ def test_queue_takes_out_a_page_assigned_since_but_keeps_its_suggestions_elsewhe
 ):
     ilya = Author.objects.get(slug="sutskever-ilya")
     page = SourcePage.objects.get(source=PAGE_001)
-    selectors.queues("pages")
+    queues.compute(full=True)
 
     services.assign_page(page=page, author=ilya, actor=curator)
-    queue = selectors.queues("pages")["pages"]
+    queue = queues.queues("pages")["pages"]
 
     assert (_page_sources(queue), queue.held_back) == ({PAGE_004}, 1)
     # Ilya changed (he has a new page) but is still the first suggestion for 004.
@@ -98,10 +171,11 @@ def test_queue_takes_out_a_page_assigned_since_but_keeps_its_suggestions_elsewhe
 def test_queue_drops_a_suggested_author_merged_away(imported_seeds, curator):
     ilya = Author.objects.get(slug="sutskever-ilya")
     wu = Author.objects.get(slug="wu-jeff")
-    before = selectors.queues("pages")["pages"]
+    queues.compute(full=True)
+    before = queues.queues("pages")["pages"]
 
     services.merge_authors(survivor=wu, others=[ilya], actor=curator)
-    after = selectors.queues("pages")["pages"]
+    after = queues.queues("pages")["pages"]
 
     suggested_before = {s.author.slug for i in before.items for s in i.suggestions}
     suggested_after = {s.author.slug for i in after.items for s in i.suggestions}
@@ -112,7 +186,8 @@ def test_queue_drops_a_suggested_author_merged_away(imported_seeds, curator):
 
 def test_queue_takes_out_a_profile_split_since(imported_seeds, curator):
     wu = Author.objects.get(slug="wu-jeff")
-    before = selectors.queues("mixed")["mixed"]
+    queues.compute(full=True)
+    before = queues.queues("mixed")["mixed"]
     paper = Paper.objects.filter(authorships__author=wu).order_by("pk").first()
 
     services.split_author(
@@ -121,57 +196,184 @@ def test_queue_takes_out_a_profile_split_since(imported_seeds, curator):
         actor=curator,
         new_author=services.NewAuthor(family_name="Wu", given_name="Jeffrey"),
     )
-    after = selectors.queues("mixed")["mixed"]
+    after = queues.queues("mixed")["mixed"]
 
     assert [i.author.slug for i in before.items] == ["wu-jeff"]
     assert (after.items, after.held_back) == ([], 1)
 
 
-def test_import_of_a_new_page_computes_the_queues_again(imported_seeds, tmp_path):
-    before = selectors.queues("pages")["pages"]
-    new_page = write_page(
-        tmp_path, "900_new.txt", anonymous_page("Tony", ["A fresh abstract on bees."])
-    )
-
-    import_pages([new_page])
-    after = selectors.queues("pages")["pages"]
-
-    assert _page_sources(before) == {PAGE_001, PAGE_004}
-    assert _page_sources(after) == {PAGE_001, PAGE_004, "900_new.txt"}
+# --- partial computations ---------------------------------------------------------------
 
 
-def test_queue_cache_off_computes_on_every_call(twin_papers, settings):
-    settings.QUEUE_CACHE_SECONDS = 0
-    selectors.queues("paper_pairs")
+def test_partial_computation_after_changes_equals_a_full_one(
+    imported_seeds, twin_papers, twin_authors, curator, tmp_path
+):
+    queues.compute(full=True)
+    _stamp_back()
+    ilya = Author.objects.get(slug="sutskever-ilya")
+    services.assign_page(page=SourcePage.objects.get(source=PAGE_001), author=ilya, actor=curator)
+    services.merge_papers(survivor=twin_papers[0], others=[twin_papers[1]], actor=curator)
+    PaperFactory(title=TWIN_TITLE, abstract="We revisit sparse attention on letters?")
+    AuthorFactory(family_name="Quillfeather", given_name="O.", display_name="O. Quillfeather")
+    import_pages([write_page(tmp_path, "900_new.txt", anonymous_page("Tony", ["Fresh bees."]))])
+
+    partial = queues.compute()
+    full = queues.compute(full=True)
+
+    assert partial.full is False
+    assert 0 < partial.changed_records < Paper.objects.count() + Author.objects.count()
+    for name in queues.QUEUE_LENGTH:
+        assert [_identity(name, i) for i in partial.items[name]] == [
+            _identity(name, i) for i in full.items[name]
+        ], name
+
+
+def test_partial_computation_looks_only_at_changed_records(imported_seeds, twin_papers):
+    queues.compute(full=True)
+    _stamp_back()
     third = PaperFactory(title=TWIN_TITLE, abstract="We revisit sparse attention on letters?")
 
-    queue = selectors.queues("paper_pairs")["paper_pairs"]
+    partial = queues.compute()
 
-    assert third.pk in {side for pair in _pairs(queue) for side in pair}
+    # The new paper and its author(s), nothing else.
+    assert partial.changed_records == 1 + third.authorships.count()
+    assert {
+        p for pair in partial.items["paper_pairs"] for p in (pair.first.id, pair.second.id)
+    } == {
+        twin_papers[0].pk,
+        twin_papers[1].pk,
+        third.pk,
+    }
+
+
+def test_partial_computation_of_too_many_changes_is_a_full_one(twin_papers, monkeypatch):
+    queues.compute(full=True)
+    monkeypatch.setattr(queues, "MAX_PARTIAL_RECORDS", 0)
+    PaperFactory(title=TWIN_TITLE, abstract="We revisit sparse attention on letters?")
+
+    state = queues.compute()
+
+    assert (state.full, state.changed_records, len(state.items["paper_pairs"])) == (True, 0, 3)
+
+
+# --- who asks for a computation -----------------------------------------------------------
+
+
+def test_an_import_asks_for_a_partial_computation_once(
+    imported_seeds, tmp_path, django_capture_on_commit_callbacks
+):
+    queues.compute(full=True)
+    pages = [
+        write_page(tmp_path, f"90{n}_new.txt", anonymous_page("Tony", [f"Bees {n}."]))
+        for n in range(3)
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_pages(pages[:1])
+        import_pages(pages[1:])
+
+    assert _jobs() == [{"full": False}]  # the second import found one waiting
+
+
+def test_a_curator_action_asks_for_a_partial_computation(
+    imported_seeds, curator, django_capture_on_commit_callbacks
+):
+    queues.compute(full=True)
+    ilya = Author.objects.get(slug="sutskever-ilya")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assign_page(
+            page=SourcePage.objects.get(source=PAGE_001), author=ilya, actor=curator
+        )
+
+    assert _jobs() == [{"full": False}]
+
+
+def test_a_full_request_is_enqueued_even_when_a_partial_one_waits(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        queues.request_refresh()
+        queues.request_refresh()
+        queues.request_refresh(full=True)
+        queues.request_refresh(full=True)
+        queues.request_refresh()
+
+    assert _jobs() == [{"full": False}, {"full": True}]
+
+
+def test_compute_while_another_worker_computes_asks_again_later(db, monkeypatch):
+    monkeypatch.setattr(queues, "database_lock", lambda *args, **kwargs: nullcontext(False))
+
+    state = queues.compute()
+
+    job = DBTaskResult.objects.get()
+    assert state is None
+    assert job.args_kwargs["kwargs"] == {"full": False}
+    assert job.run_after > job.enqueued_at
+    assert caches["queues"].get(queues.STATE_KEY) is None
+
+
+# --- the worker, end to end -----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_computes_the_queues_after_an_import(curator, tmp_path, client, settings):
+    import_pages(sorted(Path(settings.SAMPLE_PAGES_DIR).glob("*.txt")))
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+    client.force_login(curator)
+    before = client.get("/curation/").context["pages"]
+
+    import_pages([write_page(tmp_path, "900_new.txt", anonymous_page("Tony", ["Fresh bees."]))])
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+    after = client.get("/curation/")
+
+    assert {i.page.source for i in before} == {PAGE_001, PAGE_004}
+    assert {i.page.source for i in after.context["pages"]} == {PAGE_001, PAGE_004, "900_new.txt"}
+    assert after.context["queue_status"].full is False
+    assert [r.status for r in DBTaskResult.objects.all()] == ["SUCCESSFUL"] * 2
 
 
 # --- the pages ------------------------------------------------------------------------------
 
 
-def test_dashboard_refresh_computes_again_and_comes_back_without_it(
-    client, curator, imported_seeds, twin_papers
+def test_dashboard_compute_again_asks_the_worker_and_comes_back_at_once(
+    client, curator, imported_seeds, twin_papers, django_capture_on_commit_callbacks
 ):
     client.force_login(curator)
-    client.get("/curation/")
-    PaperFactory(title=TWIN_TITLE, abstract="We revisit sparse attention on letters?")
-    stale = client.get("/curation/papers/duplicates/").context["pairs"]
+    queues.compute(full=True)
 
-    refresh = client.post("/curation/papers/duplicates/")
-    fresh = client.get("/curation/papers/duplicates/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/curation/papers/duplicates/")
+    page = client.get("/curation/papers/duplicates/")
 
-    assert (len(stale), len(fresh.context["pairs"])) == (1, 3)
-    assert (refresh.status_code, refresh["Location"]) == (302, "/curation/papers/duplicates/")
-    assert "Compute again" in fresh.content.decode()
+    assert (response.status_code, response["Location"]) == (302, "/curation/papers/duplicates/")
+    assert _jobs() == [{"full": True}]
+    assert "Computing… (waiting for a worker)" in page.content.decode()
+    assert len(page.context["pairs"]) == 1
 
 
-def test_queue_refresh_by_get_computes_nothing(client, curator, imported_seeds, twin_papers):
+def test_dashboard_before_any_computation_says_so(client, curator, db):
     client.force_login(curator)
-    client.get("/curation/papers/duplicates/")
+
+    body = client.get("/curation/").content.decode()
+
+    assert "No candidates computed yet." in body
+
+
+def test_dashboard_shows_a_computation_under_way(client, curator, twin_papers):
+    client.force_login(curator)
+    queues.compute(full=True)
+    caches["queues"].set(queues.RUNNING_KEY, queues.status().computed_at, 60)
+
+    body = client.get("/curation/").content.decode()
+
+    assert "Computing… (started at" in body
+
+
+def test_queue_page_get_computes_nothing(client, curator, imported_seeds, twin_papers):
+    client.force_login(curator)
+    queues.compute(full=True)
     PaperFactory(title=TWIN_TITLE, abstract="We revisit sparse attention on letters?")
 
     response = client.get("/curation/papers/duplicates/?refresh=1")
@@ -192,3 +394,42 @@ def test_queue_refresh_is_for_curators_only(client, curator, reader, db, who, ex
     assert response.status_code == expected
     if who == "anonymous":
         assert response["Location"].startswith("/accounts/login/")
+
+
+# --- the commands ---------------------------------------------------------------------------
+
+
+def test_compute_queues_command_changes_only(twin_papers):
+    queues.compute(full=True)
+    PaperFactory(title=TWIN_TITLE, abstract="We revisit sparse attention on letters?")
+    out = io.StringIO()
+
+    call_command("compute_queues", "--changes", stdout=out)
+
+    assert out.getvalue().startswith("Queues computed for ")
+    assert " changed records in " in out.getvalue()
+    assert len(queues.queues("paper_pairs")["paper_pairs"].items) == 3
+
+
+def test_compute_queues_command_enqueue_leaves_it_to_the_worker(
+    db, django_capture_on_commit_callbacks
+):
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("compute_queues", "--enqueue", stdout=out)
+
+    assert out.getvalue() == "Asked the worker to compute the queues.\n"
+    assert _jobs() == [{"full": True}]
+
+
+def test_schedule_queues_once_asks_for_a_full_computation(
+    db, django_capture_on_commit_callbacks
+):
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("schedule_queues", "--once", "--every", "60", stdout=out)
+
+    assert out.getvalue() == "Asked for a full computation of the queues (every 60s).\n"
+    assert _jobs() == [{"full": True}]

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.utils.html import escape
 
 from catalog.models import Author, Paper, SourcePage
-from curation import services
+from curation import queues, services
 from curation.models import CurationAction
 from tests.factories import AuthorFactory, PaperFactory
 
@@ -316,6 +316,7 @@ def test_edit_paper_gives_an_abstract_only_paper_a_title(curator_client, importe
 def test_dismiss_author_pair_takes_it_off_the_queue(curator_client, imported_seeds):
     first = AuthorFactory(family_name="Kowalski", given_name="Jan", display_name="Jan Kowalski")
     second = AuthorFactory(family_name="Kowalski", given_name="Jan", display_name="Jan Kowalski")
+    queues.compute(full=True)  # as the worker does
     queue = curator_client.get("/curation/authors/duplicates/")
     data = {"kind": "author", "first": first.pk, "second": second.pk}
 
@@ -333,6 +334,7 @@ def test_dismiss_author_pair_takes_it_off_the_queue(curator_client, imported_see
 def test_dismiss_paper_pair_takes_it_off_the_queue(curator_client, imported_seeds):
     first = PaperFactory(title="Sparse Wombat Models", abstract="We study sparse wombats.")
     second = PaperFactory(title="Sparse Wombat Models", abstract="We study sparse wombats!")
+    queues.compute(full=True)  # as the worker does
     queue = curator_client.get("/curation/papers/duplicates/")
     data = {"kind": "paper", "first": second.pk, "second": first.pk}
 
@@ -472,9 +474,12 @@ def test_back_from_the_preview_shows_the_form_as_filled_in(curator_client, impor
 def test_undo_of_a_dismissal_brings_the_pair_back(curator_client, imported_seeds, curator):
     first = AuthorFactory(family_name="Kowalski", given_name="Jan", display_name="Jan Kowalski")
     second = AuthorFactory(family_name="Kowalski", given_name="Jan", display_name="Jan Kowalski")
+    queues.compute(full=True)
     action = services.dismiss_pair(kind="author", first=first, second=second, actor=curator)
+    queues.compute()  # the worker, after the dismissal: the pair is gone
 
     undo = curator_client.post(f"/curation/history/{action.pk}/undo/")
+    queues.compute()  # the worker, after the undo: only what the undo changed
     queue = curator_client.get("/curation/authors/duplicates/")
 
     assert (undo.status_code, undo["Location"]) == (302, "/curation/history/")

@@ -1,0 +1,385 @@
+"""The curators' queues: computed by a background worker, kept in the ``queues``
+cache, read by the curators' pages (a web request never runs a finder).
+
+Four queues, one finder each (:mod:`curation.finders`): anonymous pages to assign,
+duplicate papers, duplicate authors, profiles that may mix people. They are
+computed together and stored as one :class:`QueueState`:
+
+- in full (every finder over the whole catalogue, seconds at 100k papers) when
+  nothing is stored yet, when a curator asks ("Compute again"), and on a schedule
+  (``manage.py schedule_queues``) that catches anything a partial run could miss;
+- otherwise only for what changed since the last computation: the papers and
+  authors whose ``page_changed_at`` moved (every import batch, curator action and
+  undo moves it, :mod:`catalog.freshness`). Items that involve a changed record
+  are dropped and those records looked at again; the rest is kept. Each queue
+  keeps ``DEPTH`` times what it shows, so that the items taken out leave others.
+
+Who asks: every commit that changed the catalogue (``catalog.signals.
+catalogue_changed``, connected in ``CurationConfig.ready``) calls
+:func:`request_refresh`, which enqueues one job unless one is already waiting.
+A lock shared through the database (:func:`catalog.locks.database_lock`) keeps two
+workers from computing at once; a job that finds the lock held runs again later.
+
+Between a change and the next computation, :func:`queues` takes out at once what
+curators did (a page assigned, a pair merged or dismissed, a profile changed), as
+``held_back``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from catalog.locks import database_lock
+from catalog.models import Author, Paper, SourceEntry, SourcePage
+
+from . import finders
+from .models import DismissedPair
+
+logger = logging.getLogger(__name__)
+
+# How many candidates a queue shows (the queue pages all, the dashboard the first few).
+QUEUE_LENGTH = {"pages": 50, "paper_pairs": 100, "author_pairs": 100, "mixed": 100}
+DEPTH = 2  # each queue keeps this many times QUEUE_LENGTH, for partial runs to draw on
+# A partial run looks this far behind the last computation's start: a transaction
+# that stamped its records just before that start but committed after it is seen.
+OVERLAP = timedelta(seconds=60)
+# More changed records than this (a large import) and a full computation is cheaper.
+MAX_PARTIAL_RECORDS = 20_000
+
+STATE_KEY = "curation-queues:state"
+WAITING_KEY = "curation-queues:waiting"  # a job is enqueued and has not started
+RUNNING_KEY = "curation-queues:running"  # a worker is computing (value: its start)
+WAITING_SECONDS = 600  # a lost job (worker down) stops blocking new ones after this
+RUNNING_SECONDS = 900
+RETRY_SECONDS = 5  # a job that found another computing runs again this much later
+QUEUE_LOCK = 0x717565756573  # pg_advisory_lock key: "queues"
+QUEUE_LOCK_FILE = "-queues-lock"  # SQLite: lock file beside the database
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """What the last computation stored: each queue's items (``DEPTH`` times its
+    length), when it started (``computed_at``: changes after it are not in it), the
+    last full computation's start, and how long the last computation took."""
+
+    items: dict[str, list]
+    computed_at: datetime
+    full_at: datetime
+    full: bool
+    seconds: float
+    changed_records: int  # papers and authors a partial run looked at again (0: full)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A queue as shown: the candidates computed at ``computed_at`` (None: never yet),
+    less those whose records curators changed since (``held_back`` of them)."""
+
+    items: list
+    computed_at: datetime | None
+    held_back: int
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    computed_at: datetime | None
+    full_at: datetime | None
+    seconds: float | None
+    full: bool
+    computing_since: datetime | None  # a worker is computing now
+    waiting: bool  # a computation is asked for and not started
+
+
+def _cache():
+    return caches["queues"]
+
+
+# --- asking for a computation ----------------------------------------------------------
+
+
+def request_refresh(*, full: bool = False) -> None:
+    """Enqueue a computation after the current transaction commits, unless one is
+    already waiting (it will see this change too: it starts after it)."""
+    transaction.on_commit(lambda: _enqueue(full=full), robust=True)
+
+
+def _enqueue(*, full: bool, retry_at: datetime | None = None) -> None:
+    """Enqueue a job, unless one that covers it waits already (a full one covers any;
+    a partial one, partial ones). Two requests at the same instant may both enqueue:
+    harmless, the second job finds little or nothing changed."""
+    waiting = _cache().get(WAITING_KEY)
+    if retry_at is None and (waiting == "full" or (waiting and not full)):
+        return
+    _cache().set(WAITING_KEY, "full" if full else "changes", WAITING_SECONDS)
+    task = compute_queues_job.using(run_after=retry_at) if retry_at else compute_queues_job
+    task.enqueue(full=full)
+
+
+# --- computing ---------------------------------------------------------------------
+
+
+@task()
+def compute_queues_job(*, full: bool = False) -> str:
+    """The background job (``manage.py db_worker`` runs it): :func:`compute`."""
+    state = compute(full=full)
+    if state is None:
+        return "another worker is computing: asked again for later"
+    kind = "full" if state.full else f"{state.changed_records} changed records"
+    return f"computed ({kind}) in {state.seconds:.2f}s"
+
+
+
+def compute(*, full: bool = False) -> QueueState | None:
+    """Compute the queues (in full, or what changed since the stored state) and store
+    them. None, and the job asked again a little later, when another worker is
+    computing."""
+    with database_lock(QUEUE_LOCK, name=QUEUE_LOCK_FILE, wait=False) as held:
+        if not held:
+            _enqueue(full=full, retry_at=timezone.now() + timedelta(seconds=RETRY_SECONDS))
+            return None
+        started = timezone.now()
+        clock = time.perf_counter()
+        _cache().delete(WAITING_KEY)  # a change from now on asks for a new run
+        _cache().set(RUNNING_KEY, started, RUNNING_SECONDS)
+        try:
+            previous = None if full else _cache().get(STATE_KEY)
+            changed = None if previous is None else _changed_since(previous.computed_at - OVERLAP)
+            if changed is None:
+                items = {name: _full(name) for name in QUEUE_LENGTH}
+                changed_records = 0
+            else:
+                items = {n: PARTIAL[n](previous.items[n], *changed) for n in QUEUE_LENGTH}
+                changed_records = len(changed[0]) + len(changed[1])
+            state = QueueState(
+                items=items,
+                computed_at=started,
+                full_at=started if changed is None else previous.full_at,
+                full=changed is None,
+                seconds=round(time.perf_counter() - clock, 2),
+                changed_records=changed_records,
+            )
+            _cache().set(STATE_KEY, state, None)
+        finally:
+            _cache().delete(RUNNING_KEY)
+    logger.info(
+        "queues computed (%s) in %.2fs: %s",
+        "full" if state.full else f"{state.changed_records} changed records",
+        state.seconds,
+        ", ".join(f"{len(found)} {name}" for name, found in items.items()),
+        extra={"full": state.full, "seconds": state.seconds},
+    )
+    return state
+
+
+def _changed_since(since: datetime) -> tuple[set[int], set[int]] | None:
+    """(papers, authors) whose pages changed since, or None when so many did that a
+    full computation is the cheaper one."""
+    papers = set(Paper.objects.filter(page_changed_at__gt=since).values_list("pk", flat=True))
+    authors = set(Author.objects.filter(page_changed_at__gt=since).values_list("pk", flat=True))
+    if len(papers) + len(authors) > MAX_PARTIAL_RECORDS:
+        return None
+    return papers, authors
+
+
+def _full(name: str) -> list:
+    return FINDERS[name](limit=QUEUE_LENGTH[name] * DEPTH)
+
+
+def _partial_pages(previous: list, papers: set[int], authors: set[int]) -> list:
+    """The first pages by source again; a page keeps its suggestions unless one of its
+    papers or one of its suggested authors changed."""
+    shown = {item.page.pk: item for item in previous}
+    touched = set()
+    if papers and shown:
+        touched = {
+            page_id
+            for page_id, paper_id in SourceEntry.objects.filter(page_id__in=shown).values_list(
+                "page_id", "paper_id"
+            )
+            if paper_id in papers
+        }
+    reuse = {
+        pk: item
+        for pk, item in shown.items()
+        if pk not in touched and not any(s.author.pk in authors for s in item.suggestions)
+    }
+    return finders.pages_to_assign(limit=QUEUE_LENGTH["pages"] * DEPTH, reuse=reuse)
+
+
+def _merged(
+    previous: list,
+    fresh: list,
+    *,
+    involved: Callable[[Any], Collection[int]],
+    changed: set[int],
+    order: Callable[[Any], tuple],
+    length: int,
+    keep: Callable[[Any], bool] = lambda item: True,
+) -> list:
+    """The previous items that involve no changed record, with the fresh ones, in the
+    queue's order, cut to its kept length."""
+    kept = [i for i in previous if changed.isdisjoint(involved(i)) and keep(i)]
+    return sorted([*kept, *fresh], key=order)[:length]
+
+
+def _not_dismissed(kind: str) -> Callable[[Any], bool]:
+    """A test for pairs (of PaperSide or Author, both with ``id``) no curator dismissed."""
+    pairs = set(DismissedPair.objects.filter(kind=kind).values_list("low_id", "high_id"))
+    return lambda pair: tuple(sorted((pair.first.id, pair.second.id))) not in pairs
+
+
+def _partial_paper_pairs(previous: list, papers: set[int], authors: set[int]) -> list:
+    length = QUEUE_LENGTH["paper_pairs"] * DEPTH
+    fresh = finders.duplicate_paper_candidates(limit=None, papers=papers) if papers else []
+    return _merged(
+        previous,
+        fresh,
+        involved=lambda pair: (pair.first.id, pair.second.id),
+        changed=papers,
+        order=finders.paper_pair_order,
+        length=length,
+        keep=_not_dismissed(DismissedPair.Kind.PAPER),
+    )
+
+
+def _partial_author_pairs(previous: list, papers: set[int], authors: set[int]) -> list:
+    length = QUEUE_LENGTH["author_pairs"] * DEPTH
+    fresh = finders.duplicate_author_candidates(limit=None, authors=authors) if authors else []
+    return _merged(
+        previous,
+        fresh,
+        involved=lambda pair: (pair.first.pk, pair.second.pk),
+        changed=authors,
+        order=finders.author_pair_order,
+        length=length,
+        keep=_not_dismissed(DismissedPair.Kind.AUTHOR),
+    )
+
+
+def _partial_mixed(previous: list, papers: set[int], authors: set[int]) -> list:
+    length = QUEUE_LENGTH["mixed"] * DEPTH
+    fresh = finders.mixed_profiles(limit=None, authors=authors) if authors else []
+    return _merged(
+        previous,
+        fresh,
+        involved=lambda profile: (profile.author.pk,),
+        changed=authors,
+        order=finders.mixed_profile_order,
+        length=length,
+    )
+
+
+FINDERS: dict[str, Callable[..., list]] = {
+    "pages": finders.pages_to_assign,
+    "paper_pairs": finders.duplicate_paper_candidates,
+    "author_pairs": finders.duplicate_author_candidates,
+    "mixed": finders.mixed_profiles,
+}
+PARTIAL: dict[str, Callable[[list, set[int], set[int]], list]] = {
+    "pages": _partial_pages,
+    "paper_pairs": _partial_paper_pairs,
+    "author_pairs": _partial_author_pairs,
+    "mixed": _partial_mixed,
+}
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def status() -> QueueStatus:
+    """When the queues were computed, and whether a computation is under way."""
+    found = _cache().get_many([STATE_KEY, RUNNING_KEY, WAITING_KEY])
+    state: QueueState | None = found.get(STATE_KEY)
+    return QueueStatus(
+        computed_at=state.computed_at if state else None,
+        full_at=state.full_at if state else None,
+        seconds=state.seconds if state else None,
+        full=bool(state and state.full),
+        computing_since=found.get(RUNNING_KEY),
+        waiting=bool(found.get(WAITING_KEY)),
+    )
+
+
+def _authors_state(ids: set[int]) -> dict[int, tuple[bool, datetime]]:
+    """Per author: merged away?, and when it last changed."""
+    rows = Author.objects.filter(pk__in=ids).values_list("pk", "merged_into_id", "updated_at")
+    return {pk: (merged is not None, updated) for pk, merged, updated in rows} if ids else {}
+
+
+def queues(*names: str) -> dict[str, Queue]:
+    """The named queues (keys of ``QUEUE_LENGTH``) as last computed, less what curators
+    did since (``held_back``): a page assigned, a pair with a record merged away or
+    dismissed, a profile changed since (split, merged, given a page). A suggested
+    author merged away is dropped from the page's suggestions. Undoing brings a
+    candidate back. Never computes: when nothing was computed yet, the queues are
+    empty (``computed_at`` None) and a computation is asked for. At most 5 queries.
+    """
+    state: QueueState | None = _cache().get(STATE_KEY)
+    if state is None:
+        request_refresh(full=True)
+        return {n: Queue([], None, 0) for n in names}
+    items = {n: state.items[n] for n in names}
+    since = state.computed_at
+
+    pages = items.get("pages", [])
+    paper_pairs = items.get("paper_pairs", [])
+    author_pairs = items.get("author_pairs", [])
+    mixed = items.get("mixed", [])
+    authors = _authors_state(
+        {s.author.pk for i in pages for s in i.suggestions}
+        | {r.id for i in author_pairs for r in (i.first, i.second)}
+        | {i.author.pk for i in mixed}
+    )
+    merged_authors = {pk for pk, (merged, _) in authors.items() if merged}
+    assigned_pages = set()
+    if pages:
+        assigned_pages = set(
+            SourcePage.objects.filter(
+                pk__in={i.page.pk for i in pages}, author__isnull=False
+            ).values_list("pk", flat=True)
+        )
+    merged_papers = set()
+    if paper_pairs:
+        merged_papers = set(
+            Paper.objects.filter(
+                pk__in={r.id for i in paper_pairs for r in (i.first, i.second)},
+                merged_into__isnull=False,
+            ).values_list("pk", flat=True)
+        )
+    dismissed = set()
+    if paper_pairs or author_pairs:  # the finders left out those dismissed before
+        dismissed = set(
+            DismissedPair.objects.filter(created_at__gt=since).values_list(
+                "kind", "low_id", "high_id"
+            )
+        )
+
+    def open_pair(pair, kind: str, merged: set[int]) -> bool:
+        low, high = sorted((pair.first.id, pair.second.id))  # PaperSide or Author
+        return not ({low, high} & merged) and (kind, low, high) not in dismissed
+
+    kept = {
+        "pages": [
+            replace(
+                i, suggestions=tuple(s for s in i.suggestions if s.author.pk not in merged_authors)
+            )
+            for i in pages
+            if i.page.pk not in assigned_pages
+        ],
+        "paper_pairs": [i for i in paper_pairs if open_pair(i, "paper", merged_papers)],
+        "author_pairs": [i for i in author_pairs if open_pair(i, "author", merged_authors)],
+        "mixed": [i for i in mixed if i.author.pk in authors and authors[i.author.pk][1] <= since],
+    }
+    return {
+        n: Queue(kept[n][: QUEUE_LENGTH[n]], since, len(items[n]) - len(kept[n])) for n in names
+    }
