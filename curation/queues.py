@@ -8,9 +8,10 @@ computed together and stored as one :class:`QueueState`:
 - in full (every finder over the whole catalogue, seconds at 100k papers) when
   nothing is stored yet, when a curator asks ("Compute again"), and on a schedule
   (``manage.py schedule_queues``) that catches anything a partial run could miss;
-- otherwise only for what changed since the last computation: the papers and
-  authors whose ``page_changed_at`` moved (every import batch, curator action and
-  undo moves it, :mod:`catalog.freshness`). Items that involve a changed record
+- otherwise only for what changed since the last computation: the papers whose
+  ``page_changed_at`` moved (every import batch, curator action and undo moves it,
+  :mod:`catalog.freshness`), the authors whose row changed or who gained papers
+  (:func:`_changed_since`). Items that involve a changed record
   are dropped and those records looked at again; the rest is kept. Each queue
   keeps ``DEPTH`` times what it shows, so that the items taken out leave others.
 
@@ -40,7 +41,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from catalog.locks import database_lock
-from catalog.models import Author, Paper, SourceEntry, SourcePage
+from catalog.models import Author, Authorship, Paper, SourceEntry, SourcePage
 
 from . import finders
 from .models import DismissedPair
@@ -182,10 +183,19 @@ def compute(*, full: bool = False) -> QueueState | None:
 
 
 def _changed_since(since: datetime) -> tuple[set[int], set[int]] | None:
-    """(papers, authors) whose pages changed since, or None when so many did that a
-    full computation is the cheaper one."""
+    """(papers, authors) that changed for the queues since, or None when so many did
+    that a full computation is the cheaper one.
+
+    Papers: those whose page changed (their text, venues, entries, authors). Authors:
+    those whose own row changed (a name, a merge, a split, a curator's change of their
+    papers) or who gained papers; not every author of a changed paper (a paper on 40
+    profiles that gains a page entry changes none of its authors' names or papers).
+    """
     papers = set(Paper.objects.filter(page_changed_at__gt=since).values_list("pk", flat=True))
-    authors = set(Author.objects.filter(page_changed_at__gt=since).values_list("pk", flat=True))
+    authors = set(Author.objects.filter(updated_at__gt=since).values_list("pk", flat=True))
+    authors.update(
+        Authorship.objects.filter(created_at__gt=since).values_list("author_id", flat=True)
+    )
     if len(papers) + len(authors) > MAX_PARTIAL_RECORDS:
         return None
     return papers, authors

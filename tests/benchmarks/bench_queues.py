@@ -158,12 +158,18 @@ def _compare(label: str) -> None:
 
     partial = _computed(f"partial, {label}", full=False)
     full = _computed(f"full, {label}", full=True)
-    for name in queues.QUEUE_LENGTH:
-        same = [_identity(name, i) for i in partial.items[name]] == [
-            _identity(name, i) for i in full.items[name]
-        ]
-        if not same:
-            print(f"  {name}: the partial computation differs from the full one")
+    for name, length in queues.QUEUE_LENGTH.items():
+        mine = [_identity(name, i) for i in partial.items[name]]
+        theirs = [_identity(name, i) for i in full.items[name]]
+        if mine[:length] != theirs[:length]:
+            extra = [i for i in mine[:length] if i not in theirs[:length]]
+            missing = [i for i in theirs[:length] if i not in mine[:length]]
+            print(f"  {name}: shown part differs; only partial: {extra}; only full: {missing}")
+        elif mine != theirs:
+            print(
+                f"  {name}: shown part ({length}) equal; kept beyond it: "
+                f"{len(mine) - length} partial, {len(theirs) - length} full"
+            )
     print(f"  partial {partial.seconds:.2f}s = {partial.seconds / full.seconds:.0%} of full")
 
 

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from catalog.importing import import_pages
-from catalog.models import Author, Paper, SourcePage
+from catalog.models import Author, Authorship, Paper, SourcePage
 from curation import queues, services
 from tests.factories import AuthorFactory, PaperFactory
 from tests.pages import anonymous_page, write_page
@@ -69,8 +69,10 @@ def _stamp_back(seconds: int = 3600) -> None:
     stamped before it: a partial run then looks only at what the test changes."""
     state = caches["queues"].get(queues.STATE_KEY)
     earlier = state.computed_at - timedelta(seconds=seconds)
-    Paper.objects.update(page_changed_at=earlier - timedelta(seconds=seconds))
-    Author.objects.update(page_changed_at=earlier - timedelta(seconds=seconds))
+    before = earlier - timedelta(seconds=seconds)
+    Paper.objects.update(page_changed_at=before, updated_at=before)
+    Author.objects.update(page_changed_at=before, updated_at=before)
+    Authorship.objects.update(created_at=before)
     caches["queues"].set(
         queues.STATE_KEY, replace(state, computed_at=earlier, full_at=earlier), None
     )
