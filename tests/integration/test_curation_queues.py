@@ -425,9 +425,7 @@ def test_compute_queues_command_enqueue_leaves_it_to_the_worker(
     assert _jobs() == [{"full": True}]
 
 
-def test_schedule_queues_once_asks_for_a_full_computation(
-    db, django_capture_on_commit_callbacks
-):
+def test_schedule_queues_once_asks_for_a_full_computation(db, django_capture_on_commit_callbacks):
     out = io.StringIO()
 
     with django_capture_on_commit_callbacks(execute=True):
