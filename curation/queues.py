@@ -139,7 +139,6 @@ def compute_queues_job(*, full: bool = False) -> str:
     return f"computed ({kind}) in {state.seconds:.2f}s"
 
 
-
 def compute(*, full: bool = False) -> QueueState | None:
     """Compute the queues (in full, or what changed since the stored state) and store
     them. None, and the job asked again a little later, when another worker is
