@@ -276,15 +276,18 @@ def _partial_author_pairs(previous: list, papers: set[int], authors: set[int]) -
 
 
 def _partial_mixed(previous: list, papers: set[int], authors: set[int]) -> list:
-    length = QUEUE_LENGTH["mixed"] * DEPTH
-    fresh = finders.mixed_profiles(limit=None, authors=authors) if authors else []
+    """Changed profiles clustered again; a kept profile must still be among those the
+    finder examines (the largest ones: others may have grown past it)."""
+    examined = finders.examined_profiles()
+    fresh = finders.mixed_profiles(limit=None, authors=authors, examined=examined)
     return _merged(
         previous,
         fresh,
         involved=lambda profile: (profile.author.pk,),
         changed=authors,
         order=finders.mixed_profile_order,
-        length=length,
+        length=QUEUE_LENGTH["mixed"] * DEPTH,
+        keep=lambda profile: profile.author.pk in examined,
     )
 
 

@@ -83,6 +83,20 @@ def profile_clusters(author: Author) -> list[Cluster]:
     return _clusters(groups, names)
 
 
+def examined_profiles(
+    *, min_papers: int = MIN_PROFILE_PAPERS, max_profiles: int = MAX_PROFILES_EXAMINED
+) -> dict[int, int]:
+    """Author id -> papers, of the ``max_profiles`` largest profiles of at least
+    ``min_papers`` papers: those :func:`mixed_profiles` examines. One query."""
+    return dict(
+        Authorship.objects.live()
+        .values_list("author_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=min_papers)
+        .order_by("-n", "author_id")[:max_profiles]
+    )
+
+
 def mixed_profile_order(profile: MixedProfile) -> tuple:
     """The queue's order: best separated first, then larger, then by name."""
     return (-profile.separation, -profile.paper_count, *author_order(profile.author))
@@ -94,6 +108,7 @@ def mixed_profiles(
     min_papers: int = MIN_PROFILE_PAPERS,
     max_profiles: int = MAX_PROFILES_EXAMINED,
     authors: Collection[int] | None = None,
+    examined: dict[int, int] | None = None,
 ) -> list[MixedProfile]:
     """Profiles of at least ``min_papers`` papers that fall into two clusters or
     more, best separated first.
@@ -103,15 +118,12 @@ def mixed_profiles(
     papers. Queries: the profile sizes, the word sample (2), 3 per batch of
     PROFILE_BATCH profiles (papers, co-authors, venues), then the authors shown:
     7 for up to 100 profiles examined. ``authors``: only these of the profiles
-    examined are clustered again (what changed since the last computation).
+    examined are clustered again (what changed since the last computation);
+    ``examined``: :func:`examined_profiles`, when the caller has it already.
     """
-    sizes = dict(
-        Authorship.objects.live()
-        .values_list("author_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=min_papers)
-        .order_by("-n", "author_id")[:max_profiles]
-    )
+    if examined is None:
+        examined = examined_profiles(min_papers=min_papers, max_profiles=max_profiles)
+    sizes = examined
     if authors is not None:
         scope = set(authors)
         sizes = {a: n for a, n in sizes.items() if a in scope}

@@ -433,3 +433,14 @@ def test_schedule_queues_once_asks_for_a_full_computation(db, django_capture_on_
 
     assert out.getvalue() == "Asked for a full computation of the queues (every 60s).\n"
     assert _jobs() == [{"full": True}]
+
+
+def test_partial_computation_drops_a_profile_no_longer_examined(imported_seeds, monkeypatch):
+    queues.compute(full=True)
+    before = queues.queues("mixed")["mixed"]
+    monkeypatch.setattr(queues.finders, "examined_profiles", lambda **kwargs: {})
+
+    state = queues.compute()
+
+    assert [i.author.slug for i in before.items] == ["wu-jeff"]
+    assert state.items["mixed"] == []
