@@ -112,3 +112,74 @@ class DismissedPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.low_id} / {self.high_id}"
+
+
+class ImportJob(models.Model):
+    """A curator's upload of page files, imported by the background worker
+    (``curation.uploads``): its state, progress, counts, the files the importer
+    rejected or skipped (with the reasons) and the summary line. The uploaded bytes
+    wait in :class:`ImportFile` rows until the job ends; this record stays."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "waiting for a worker"
+        RUNNING = "running", "importing"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="import_jobs",
+    )
+    created_by_name = models.CharField(max_length=150, help_text="Kept if the user is deleted.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    uploaded = models.CharField(max_length=500, help_text="The names of the files uploaded.")
+    uploaded_bytes = models.BigIntegerField(default=0)
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(
+        default=list, help_text='The rejected and skipped files: {"path", "status", "reason"}.'
+    )
+    warnings = models.JSONField(default=list, help_text="The importer's first warnings.")
+    warnings_total = models.PositiveIntegerField(default=0)
+    summary = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="Why the job failed.")
+    task_id = models.CharField(max_length=64, blank=True, help_text="The worker's task.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} ({self.state}): {self.uploaded}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class ImportFile(models.Model):
+    """One uploaded file (a page file or a zip of them) as sent, kept in the database
+    so that a worker on another machine reads it; deleted when its job ends."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="import_file_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,12 +8,13 @@ computed together and stored as one :class:`QueueState`:
 - in full (every finder over the whole catalogue, seconds at 100k papers) when
   nothing is stored yet, when a curator asks ("Compute again"), and on a schedule
   (``manage.py schedule_queues``) that catches anything a partial run could miss;
-- otherwise only for what changed since the last computation: the papers whose
-  ``page_changed_at`` moved (every import batch, curator action and undo moves it,
-  :mod:`catalog.freshness`), the authors whose row changed or who gained papers
-  (:func:`_changed_since`). Items that involve a changed record
+- otherwise only for what changed since the last computation: the papers and
+  authors whose row changed or that gained an authorship (:func:`_changed_since`).
+  Items that involve a changed record
   are dropped and those records looked at again; the rest is kept. Each queue
-  keeps ``DEPTH`` times what it shows, so that the items taken out leave others.
+  ranking keeps twice what it shows (``KEPT``), so that the items taken out leave
+  others. (The pages queue is the first pages by source: a partial run lists them
+  again, and works out only those whose evidence changed.)
 
 Who asks: every commit that changed the catalogue (``catalog.signals.
 catalogue_changed``, connected in ``CurationConfig.ready``) calls
@@ -50,7 +51,8 @@ logger = logging.getLogger(__name__)
 
 # How many candidates a queue shows (the queue pages all, the dashboard the first few).
 QUEUE_LENGTH = {"pages": 50, "paper_pairs": 100, "author_pairs": 100, "mixed": 100}
-DEPTH = 2  # each queue keeps this many times QUEUE_LENGTH, for partial runs to draw on
+# How many each queue keeps: twice what the rankings show, for partial runs to draw on.
+KEPT = {"pages": 50, "paper_pairs": 200, "author_pairs": 200, "mixed": 200}
 # A partial run looks this far behind the last computation's start: a transaction
 # that stamped its records just before that start but committed after it is seen.
 OVERLAP = timedelta(seconds=60)
@@ -69,7 +71,7 @@ QUEUE_LOCK_FILE = "-queues-lock"  # SQLite: lock file beside the database
 
 @dataclass(frozen=True)
 class QueueState:
-    """What the last computation stored: each queue's items (``DEPTH`` times its
+    """What the last computation stored: each queue's items (``KEPT`` of
     length), when it started (``computed_at``: changes after it are not in it), the
     last full computation's start, and how long the last computation took."""
 
@@ -79,6 +81,7 @@ class QueueState:
     full: bool
     seconds: float
     changed_records: int  # papers and authors a partial run looked at again (0: full)
+    timings: dict[str, float]  # seconds per queue
 
 
 @dataclass(frozen=True)
@@ -154,19 +157,22 @@ def compute(*, full: bool = False) -> QueueState | None:
         try:
             previous = None if full else _cache().get(STATE_KEY)
             changed = None if previous is None else _changed_since(previous.computed_at - OVERLAP)
-            if changed is None:
-                items = {name: _full(name) for name in QUEUE_LENGTH}
-                changed_records = 0
-            else:
-                items = {n: PARTIAL[n](previous.items[n], *changed) for n in QUEUE_LENGTH}
-                changed_records = len(changed[0]) + len(changed[1])
+            items, timings = {}, {}
+            for name in QUEUE_LENGTH:
+                began = time.perf_counter()
+                if changed is None:
+                    items[name] = FINDERS[name](limit=KEPT[name])
+                else:
+                    items[name] = PARTIAL[name](previous.items[name], *changed)
+                timings[name] = round(time.perf_counter() - began, 2)
             state = QueueState(
                 items=items,
                 computed_at=started,
                 full_at=started if changed is None else previous.full_at,
                 full=changed is None,
                 seconds=round(time.perf_counter() - clock, 2),
-                changed_records=changed_records,
+                changed_records=0 if changed is None else len(changed[0]) + len(changed[1]),
+                timings=timings,
             )
             _cache().set(STATE_KEY, state, None)
         finally:
@@ -175,7 +181,7 @@ def compute(*, full: bool = False) -> QueueState | None:
         "queues computed (%s) in %.2fs: %s",
         "full" if state.full else f"{state.changed_records} changed records",
         state.seconds,
-        ", ".join(f"{len(found)} {name}" for name, found in items.items()),
+        ", ".join(f"{len(found)} {n} ({timings[n]}s)" for n, found in items.items()),
         extra={"full": state.full, "seconds": state.seconds},
     )
     return state
@@ -185,23 +191,22 @@ def _changed_since(since: datetime) -> tuple[set[int], set[int]] | None:
     """(papers, authors) that changed for the queues since, or None when so many did
     that a full computation is the cheaper one.
 
-    Papers: those whose page changed (their text, venues, entries, authors). Authors:
-    those whose own row changed (a name, a merge, a split, a curator's change of their
-    papers) or who gained papers; not every author of a changed paper (a paper on 40
-    profiles that gains a page entry changes none of its authors' names or papers).
+    Records whose own row changed (new, edited, merged, split, renamed: every import
+    and curator's change moves ``updated_at``) and those that gained an authorship.
+    Not every record whose public page changed: a paper that one more anonymous page
+    lists, or the forty authors of a paper that gained a page entry, score as before.
     """
-    papers = set(Paper.objects.filter(page_changed_at__gt=since).values_list("pk", flat=True))
-    authors = set(Author.objects.filter(updated_at__gt=since).values_list("pk", flat=True))
-    authors.update(
-        Authorship.objects.filter(created_at__gt=since).values_list("author_id", flat=True)
+    new_authorships = Authorship.objects.filter(created_at__gt=since).values_list(
+        "paper_id", "author_id"
     )
+    papers = set(Paper.objects.filter(updated_at__gt=since).values_list("pk", flat=True))
+    authors = set(Author.objects.filter(updated_at__gt=since).values_list("pk", flat=True))
+    for paper_id, author_id in new_authorships:
+        papers.add(paper_id)
+        authors.add(author_id)
     if len(papers) + len(authors) > MAX_PARTIAL_RECORDS:
         return None
     return papers, authors
-
-
-def _full(name: str) -> list:
-    return FINDERS[name](limit=QUEUE_LENGTH[name] * DEPTH)
 
 
 def _partial_pages(previous: list, papers: set[int], authors: set[int]) -> list:
@@ -222,7 +227,7 @@ def _partial_pages(previous: list, papers: set[int], authors: set[int]) -> list:
         for pk, item in shown.items()
         if pk not in touched and not any(s.author.pk in authors for s in item.suggestions)
     }
-    return finders.pages_to_assign(limit=QUEUE_LENGTH["pages"] * DEPTH, reuse=reuse)
+    return finders.pages_to_assign(limit=KEPT["pages"], reuse=reuse)
 
 
 def _merged(
@@ -248,7 +253,7 @@ def _not_dismissed(kind: str) -> Callable[[Any], bool]:
 
 
 def _partial_paper_pairs(previous: list, papers: set[int], authors: set[int]) -> list:
-    length = QUEUE_LENGTH["paper_pairs"] * DEPTH
+    length = KEPT["paper_pairs"]
     fresh = finders.duplicate_paper_candidates(limit=None, papers=papers) if papers else []
     return _merged(
         previous,
@@ -262,7 +267,7 @@ def _partial_paper_pairs(previous: list, papers: set[int], authors: set[int]) ->
 
 
 def _partial_author_pairs(previous: list, papers: set[int], authors: set[int]) -> list:
-    length = QUEUE_LENGTH["author_pairs"] * DEPTH
+    length = KEPT["author_pairs"]
     fresh = finders.duplicate_author_candidates(limit=None, authors=authors) if authors else []
     return _merged(
         previous,
@@ -286,7 +291,7 @@ def _partial_mixed(previous: list, papers: set[int], authors: set[int]) -> list:
         involved=lambda profile: (profile.author.pk,),
         changed=authors,
         order=finders.mixed_profile_order,
-        length=QUEUE_LENGTH["mixed"] * DEPTH,
+        length=KEPT["mixed"],
         keep=lambda profile: profile.author.pk in examined,
     )
 

@@ -23,4 +23,7 @@ urlpatterns = [
     path("history/", views.HistoryView.as_view(), name="history"),
     path("history/<int:pk>/", views.ActionDetailView.as_view(), name="action-detail"),
     path("history/<int:pk>/undo/", views.UndoView.as_view(), name="undo"),
+    path("imports/", views.ImportJobsView.as_view(), name="import-jobs"),
+    path("imports/new/", views.UploadView.as_view(), name="upload"),
+    path("imports/<int:pk>/", views.ImportJobView.as_view(), name="import-job"),
 ]

@@ -115,3 +115,18 @@ class DismissedPairFactory(factory.django.DjangoModelFactory):
 
     kind = "paper"
     action = factory.SubFactory(CurationActionFactory)
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A finished upload's import (``state`` and the counts to change it)."""
+
+    class Meta:
+        model = "curation.ImportJob"
+
+    created_by_name = "carla"
+    state = "done"
+    uploaded = factory.Sequence(lambda n: f"upload-{n}.txt")
+    files_total = 1
+    files_done = 1
+    new = 1
+    summary = "1 files: 1 new, 0 updated, 0 unchanged, 0 rejected."

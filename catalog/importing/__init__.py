@@ -29,7 +29,9 @@ The package:
 - ``writing``: ``_Batch``, one batch in one transaction: which pages are new,
   changed or unchanged, and every row written;
 - ``repair``: the import lock (two imports at once write one after the other)
-  and the fold of papers left sharing an abstract.
+  and the fold of papers left sharing an abstract;
+- ``summary``: ``summary_line``, the one-line summary of a report and the
+  catalogue's figures (``import_seeds`` prints it, the upload job shows it).
 Paper upkeep shared with curation (shown spelling, slugs, keys) is in
 ``catalog.papers``, not here. This module only re-exports.
 """
@@ -56,6 +58,7 @@ from .files import (
     read_page_file,
 )
 from .run import DEFAULT_BATCH_PAGES, PARALLEL_MIN_FILES, import_pages
+from .summary import summary_line
 from .writing import _Batch as _Batch  # tests replace _Batch.run
 
 __all__ = [
@@ -81,4 +84,5 @@ __all__ = [
     "find_page_files",
     "import_pages",
     "read_page_file",
+    "summary_line",
 ]

@@ -226,6 +226,13 @@ TASKS = {
 # The queues are computed again in full this often by `manage.py schedule_queues`
 # (between, the worker recomputes only what imports and curators changed).
 QUEUE_SCHEDULE_SECONDS = env_int("QUEUE_SCHEDULE_SECONDS", 900)
+# Curators' uploads (/curation/imports/new/, curation/uploads.py): at most this many
+# bytes and page files in one upload, a zip counted unpacked (its members, their
+# uncompressed sizes). Django's own cap on files in a request sits one above, so that
+# the upload's handler, not a bare 400, refuses an upload with one file too many.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 5000)
+DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES + 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

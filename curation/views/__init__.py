@@ -9,7 +9,8 @@ none writes a model or reads one past the selectors.
 - ``pages``: assign and unassign a page;
 - ``merges``: merge papers, merge authors, dismiss a duplicate pair;
 - ``edits``: split a profile, edit an author or a paper;
-- ``history``: the history, one action's changes, undo.
+- ``history``: the history, one action's changes, undo;
+- ``uploads``: uploading page files, an import job's progress, recent imports.
 """
 
 from .edits import EditAuthorView, EditPaperView, SplitAuthorView
@@ -23,6 +24,7 @@ from .queues import (
     PageQueueView,
     PaperDuplicatesView,
 )
+from .uploads import ImportJobsView, ImportJobView, UploadView
 
 __all__ = [
     "ActionDetailView",
@@ -32,6 +34,8 @@ __all__ = [
     "EditAuthorView",
     "EditPaperView",
     "HistoryView",
+    "ImportJobView",
+    "ImportJobsView",
     "MergeAuthorsView",
     "MergePapersView",
     "MixedProfilesView",
@@ -41,4 +45,5 @@ __all__ = [
     "PaperDuplicatesView",
     "SplitAuthorView",
     "UndoView",
+    "UploadView",
 ]

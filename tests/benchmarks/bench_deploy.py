@@ -217,12 +217,12 @@ def uploader(port: int, username: str, content: bytes, at: float, field: str, re
         return
     while time.time() - report["sent"] < 600:
         _, page, _ = browser.request("GET", job)
-        done = re.search(rb'class="job-state[^"]*"[^>]*>\s*([A-Za-z]+)', page)
-        state = done.group(1).decode().lower() if done else "?"
+        found = re.search(rb'id="job-state">\s*([A-Za-z]+)', page)
+        state = found.group(1).decode().lower() if found else "?"
         report["job_state"] = state
         if state in ("done", "failed"):
             report["job_done"] = time.time()
-            summary = re.search(rb'class="summary"[^>]*>([^<]+)<', page)
+            summary = re.search(rb'id="job-summary"><strong>([^<]+)<', page)
             report["summary"] = summary.group(1).decode().strip() if summary else ""
             break
         time.sleep(1)

@@ -127,7 +127,9 @@ def _computed(label: str, *, full: bool):
     from curation import queues
 
     state = queues.compute(full=full)
-    sizes = " / ".join(f"{len(items)} {name}" for name, items in state.items.items())
+    sizes = " / ".join(
+        f"{len(items)} {name} {state.timings[name]:.1f}s" for name, items in state.items.items()
+    )
     print(f"{label:<44} {state.seconds:>7.2f} {state.changed_records:>8}  {sizes}", flush=True)
     return state
 

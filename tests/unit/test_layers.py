@@ -83,7 +83,7 @@ def test_layers_only_the_import_command_uses_the_importer():
         and not name.startswith("catalog.importing")
     }
 
-    assert users == {"catalog.management.commands.import_seeds"}
+    assert users == {"catalog.management.commands.import_seeds", "curation.uploads"}
 
 
 @pytest.mark.parametrize("name", sorted(PURE))

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from catalog.importing import FileStatus, find_page_files, import_pages
-from catalog.selectors import catalogue_figures
+from catalog.importing import FileStatus, find_page_files, import_pages, summary_line
 
 PROGRESS_MIN_FILES = 20
 FOLDED = (
@@ -79,23 +78,6 @@ class Command(BaseCommand):
         if report.folded_papers and verbosity:
             self.stdout.write(FOLDED.format(count=report.folded_papers))
 
-        figures = catalogue_figures()
-        skipped = report.count(FileStatus.SKIPPED)
-        counts = ", ".join(
-            [
-                f"{report.count(FileStatus.NEW)} new",
-                f"{report.count(FileStatus.UPDATED)} updated",
-                f"{report.count(FileStatus.UNCHANGED)} unchanged",
-                f"{report.count(FileStatus.REJECTED)} rejected",
-                *([f"{skipped} skipped"] if skipped else []),  # the line is as before without
-            ]
-        )
-        self.stdout.write(
-            f"{len(report.results)} files: {counts}. "
-            f"Catalogue: {figures.papers} papers ({figures.titled_papers} titled, "
-            f"{figures.abstract_only_papers} abstract-only), {figures.authors} authors, "
-            f"{figures.venues} venues, {figures.authorships} authorships, "
-            f"{figures.unassigned_pages} anonymous pages waiting for a curator."
-        )
+        self.stdout.write(summary_line(report))
         if report.rejected:
             sys.exit(1)
