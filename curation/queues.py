@@ -103,6 +103,10 @@ class QueueStatus:
     computing_since: datetime | None  # a worker is computing now
     waiting: bool  # a computation is asked for and not started
 
+    @property
+    def computed_just_now(self) -> bool:
+        return bool(self.computed_at) and timezone.now() - self.computed_at < timedelta(minutes=1)
+
 
 def _cache():
     return caches["queues"]

@@ -444,3 +444,19 @@ def test_partial_computation_drops_a_profile_no_longer_examined(imported_seeds, 
 
     assert [i.author.slug for i in before.items] == ["wu-jeff"]
     assert state.items["mixed"] == []
+
+
+def test_dashboard_says_when_the_queues_were_computed(client, curator, twin_papers):
+    client.force_login(curator)
+    queues.compute(full=True)
+    state = caches["queues"].get(queues.STATE_KEY)
+
+    fresh = client.get("/curation/").content.decode()
+    caches["queues"].set(
+        queues.STATE_KEY, replace(state, computed_at=state.computed_at - timedelta(hours=2)), None
+    )
+    older = client.get("/curation/").content.decode()
+
+    assert "Candidates computed just now, at" in fresh
+    assert "(in full, " in fresh
+    assert "Candidates computed 2\xa0hours ago, at" in older
