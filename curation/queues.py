@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -136,6 +137,22 @@ def _enqueue(*, full: bool, retry_at: datetime | None = None) -> None:
 # --- computing ---------------------------------------------------------------------
 
 
+@contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """On PostgreSQL, every query of a computation reads one snapshot of the catalogue
+    (a read-only REPEATABLE READ transaction): a curator's change landing between two
+    queries of a finder is seen by all of them or by none. On SQLite the computation
+    reads outside a transaction (ours begin IMMEDIATE: one would hold every writer off
+    for seconds); the finders leave out a record deleted between their queries."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield  # (in a transaction already, as in tests: its own snapshot rules)
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 @task()
 def compute_queues_job(*, full: bool = False) -> str:
     """The background job (``manage.py db_worker`` runs it): :func:`compute`."""
@@ -155,29 +172,11 @@ def compute(*, full: bool = False) -> QueueState | None:
             _enqueue(full=full, retry_at=timezone.now() + timedelta(seconds=RETRY_SECONDS))
             return None
         started = timezone.now()
-        clock = time.perf_counter()
         _cache().delete(WAITING_KEY)  # a change from now on asks for a new run
         _cache().set(RUNNING_KEY, started, RUNNING_SECONDS)
         try:
-            previous = None if full else _cache().get(STATE_KEY)
-            changed = None if previous is None else _changed_since(previous.computed_at - OVERLAP)
-            items, timings = {}, {}
-            for name in QUEUE_LENGTH:
-                began = time.perf_counter()
-                if changed is None:
-                    items[name] = FINDERS[name](limit=KEPT[name])
-                else:
-                    items[name] = PARTIAL[name](previous.items[name], *changed)
-                timings[name] = round(time.perf_counter() - began, 2)
-            state = QueueState(
-                items=items,
-                computed_at=started,
-                full_at=started if changed is None else previous.full_at,
-                full=changed is None,
-                seconds=round(time.perf_counter() - clock, 2),
-                changed_records=0 if changed is None else len(changed[0]) + len(changed[1]),
-                timings=timings,
-            )
+            with _one_snapshot():
+                state = _computation(full=full, started=started)
             _cache().set(STATE_KEY, state, None)
         finally:
             _cache().delete(RUNNING_KEY)
@@ -185,10 +184,34 @@ def compute(*, full: bool = False) -> QueueState | None:
         "queues computed (%s) in %.2fs: %s",
         "full" if state.full else f"{state.changed_records} changed records",
         state.seconds,
-        ", ".join(f"{len(found)} {n} ({timings[n]}s)" for n, found in items.items()),
+        ", ".join(f"{len(found)} {n} ({state.timings[n]}s)" for n, found in state.items.items()),
         extra={"full": state.full, "seconds": state.seconds},
     )
     return state
+
+
+def _computation(*, full: bool, started: datetime) -> QueueState:
+    """Every queue in full, or what changed since the stored state (none: in full)."""
+    clock = time.perf_counter()
+    previous = None if full else _cache().get(STATE_KEY)
+    changed = None if previous is None else _changed_since(previous.computed_at - OVERLAP)
+    items, timings = {}, {}
+    for name in QUEUE_LENGTH:
+        began = time.perf_counter()
+        if changed is None:
+            items[name] = FINDERS[name](limit=KEPT[name])
+        else:
+            items[name] = PARTIAL[name](previous.items[name], *changed)
+        timings[name] = round(time.perf_counter() - began, 2)
+    return QueueState(
+        items=items,
+        computed_at=started,
+        full_at=started if changed is None else previous.full_at,
+        full=changed is None,
+        seconds=round(time.perf_counter() - clock, 2),
+        changed_records=0 if changed is None else len(changed[0]) + len(changed[1]),
+        timings=timings,
+    )
 
 
 def _changed_since(since: datetime) -> tuple[set[int], set[int]] | None:

@@ -129,8 +129,14 @@ def duplicate_author_candidates(
     shown = authors_by_id({a for s in top for a in (s[1], s[2], *s[6])})
     pairs = []
     for score, low, high, rule, low_form, high_form, common, shared in top:
+        if low not in shown or high not in shown:  # deleted meanwhile (an undone split)
+            continue
         coauthor_list = sorted(
-            (SharedCoauthor(shown[c], n_low, n_high) for c, (n_low, n_high) in common.items()),
+            (
+                SharedCoauthor(shown[c], n_low, n_high)
+                for c, (n_low, n_high) in common.items()
+                if c in shown
+            ),
             key=lambda c: (-(c.with_first + c.with_second), *author_order(c.author)),
         )
         pairs.append(

@@ -140,6 +140,8 @@ def mixed_profiles(
     shown = authors_by_id({*split, *(c for g in split.values() for c in _coauthor_ids(g))})
     found = []
     for author_id, groups in split.items():
+        if author_id not in shown:  # deleted meanwhile (an undone split)
+            continue
         clusters = _clusters(groups, shown)
         separation = 1 - max(c.similarity for c in clusters[1:])
         found.append(

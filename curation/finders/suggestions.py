@@ -222,12 +222,15 @@ def _suggest(pages: Sequence[SourcePage], *, limit: int) -> dict[int, list[Sugge
                 shared_papers=r.shared_papers,
                 coauthor_score=r.coauthor_score,
                 common_coauthors=tuple(
-                    sorted((authors[a] for a in r.common_coauthors), key=author_order)
+                    sorted(
+                        (authors[a] for a in r.common_coauthors if a in authors), key=author_order
+                    )
                 ),
                 text_similarity=r.text_similarity,
                 shared_words=r.shared_words,
             )
             for r in found
+            if r.author_id in authors  # not deleted meanwhile (an undone split)
         ]
         for page_id, found in ranked.items()
     }

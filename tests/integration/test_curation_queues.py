@@ -460,3 +460,28 @@ def test_dashboard_says_when_the_queues_were_computed(client, curator, twin_pape
     assert "Candidates computed just now, at" in fresh
     assert "(in full, " in fresh
     assert "Candidates computed 2\xa0hours ago, at" in older
+
+
+def test_finders_leave_out_an_author_deleted_between_their_queries(
+    twin_authors, imported_seeds, monkeypatch
+):
+    """An undone split deletes the author it created: a finder that listed the author
+    in one query and finds it gone in the next leaves it out instead of failing."""
+    from curation.finders import author_pairs, profiles, suggestions
+
+    gone = {twin_authors[1].pk, Author.objects.get(slug="wu-jeff").pk}
+    gone.add(Author.objects.get(slug="sutskever-ilya").pk)
+    for module in (author_pairs, profiles, suggestions):
+        real = module.authors_by_id
+        monkeypatch.setattr(
+            module,
+            "authors_by_id",
+            lambda ids, real=real: {pk: a for pk, a in real(ids).items() if pk not in gone},
+        )
+
+    state = queues.compute(full=True)
+
+    assert state.items["author_pairs"] == []
+    assert state.items["mixed"] == []
+    suggested = {s.author.pk for i in state.items["pages"] for s in i.suggestions}
+    assert suggested == {Author.objects.get(slug="parascandolo-giambattista").pk}
