@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.utils import timezone
@@ -60,7 +61,8 @@ OVERLAP = timedelta(seconds=60)
 # More changed records than this (a large import) and a full computation is cheaper.
 MAX_PARTIAL_RECORDS = 20_000
 
-STATE_KEY = "curation-queues:state"
+STATE_KEY = "curation-queues:state"  # the QueueState, its items apart (ITEMS_KEY)
+ITEMS_KEY = "curation-queues:items:{}"  # one queue's items: a page reads only its own
 WAITING_KEY = "curation-queues:waiting"  # a job is enqueued and has not started
 RUNNING_KEY = "curation-queues:running"  # a worker is computing (value: its start)
 WAITING_SECONDS = 600  # a lost job (worker down) stops blocking new ones after this
@@ -125,10 +127,18 @@ def request_refresh(*, full: bool = False) -> None:
 def _enqueue(*, full: bool, retry_at: datetime | None = None) -> None:
     """Enqueue a job, unless one that covers it waits already (a full one covers any;
     a partial one, partial ones). Two requests at the same instant may both enqueue:
-    harmless, the second job finds little or nothing changed."""
+    harmless, the second job finds little or nothing changed.
+
+    A partial job starts ``QUEUE_PARTIAL_SECONDS`` after the last computation began
+    at the earliest: a curator working a change a second gets one run every few
+    seconds that takes them all, not a worker busy for ever (and sees their own
+    changes at once through ``held_back``)."""
     waiting = _cache().get(WAITING_KEY)
     if retry_at is None and (waiting == "full" or (waiting and not full)):
         return
+    if retry_at is None and not full and (state := _cache().get(STATE_KEY)) is not None:
+        earliest = state.computed_at + timedelta(seconds=settings.QUEUE_PARTIAL_SECONDS)
+        retry_at = earliest if earliest > timezone.now() else None
     _cache().set(WAITING_KEY, "full" if full else "changes", WAITING_SECONDS)
     task = compute_queues_job.using(run_after=retry_at) if retry_at else compute_queues_job
     task.enqueue(full=full)
@@ -177,7 +187,7 @@ def compute(*, full: bool = False) -> QueueState | None:
         try:
             with _one_snapshot():
                 state = _computation(full=full, started=started)
-            _cache().set(STATE_KEY, state, None)
+            _store(state)
         finally:
             _cache().delete(RUNNING_KEY)
     logger.info(
@@ -190,10 +200,26 @@ def compute(*, full: bool = False) -> QueueState | None:
     return state
 
 
+def _store(state: QueueState) -> None:
+    """The items first, then the state that dates them."""
+    _cache().set_many({ITEMS_KEY.format(n): items for n, items in state.items.items()}, None)
+    _cache().set(STATE_KEY, replace(state, items={}), None)
+
+
+def _stored(names: Iterable[str]) -> QueueState | None:
+    """The stored state with the items of the queues named; None when any is missing."""
+    keys = {name: ITEMS_KEY.format(name) for name in names}
+    found = _cache().get_many([STATE_KEY, *keys.values()])
+    state = found.get(STATE_KEY)
+    if state is None or any(key not in found for key in keys.values()):
+        return None
+    return replace(state, items={name: found[key] for name, key in keys.items()})
+
+
 def _computation(*, full: bool, started: datetime) -> QueueState:
     """Every queue in full, or what changed since the stored state (none: in full)."""
     clock = time.perf_counter()
-    previous = None if full else _cache().get(STATE_KEY)
+    previous = None if full else _stored(QUEUE_LENGTH)
     changed = None if previous is None else _changed_since(previous.computed_at - OVERLAP)
     items, timings = {}, {}
     for name in QUEUE_LENGTH:
@@ -368,7 +394,7 @@ def queues(*names: str) -> dict[str, Queue]:
     candidate back. Never computes: when nothing was computed yet, the queues are
     empty (``computed_at`` None) and a computation is asked for. At most 5 queries.
     """
-    state: QueueState | None = _cache().get(STATE_KEY)
+    state = _stored(names)
     if state is None:
         request_refresh(full=True)
         return {n: Queue([], None, 0) for n in names}

@@ -19,8 +19,10 @@ trap 'stop_all; exit 0' TERM INT
 .venv/bin/gunicorn config.wsgi:application --bind "${BIND:-127.0.0.1:8000}" \
     --workers "${WEB_WORKERS:-4}" --access-logfile "${ACCESS_LOG:--}" &
 pids+=($!)
+# The workers run at a lower CPU priority (nice 10): a queue computation takes whole
+# seconds of a core, and the web workers' requests come first.
 for _ in $(seq 1 "${JOB_WORKERS:-2}"); do
-    .venv/bin/python manage.py db_worker --interval 1 &
+    nice -n "${JOB_NICE:-10}" .venv/bin/python manage.py db_worker --interval 1 &
     pids+=($!)
 done
 .venv/bin/python manage.py schedule_queues &

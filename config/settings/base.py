@@ -226,6 +226,9 @@ TASKS = {
 # The queues are computed again in full this often by `manage.py schedule_queues`
 # (between, the worker recomputes only what imports and curators changed).
 QUEUE_SCHEDULE_SECONDS = env_int("QUEUE_SCHEDULE_SECONDS", 900)
+# A computation of what changed starts at most this often (after the last one began):
+# changes in between wait for it, curators see their own at once.
+QUEUE_PARTIAL_SECONDS = env_int("QUEUE_PARTIAL_SECONDS", 15)
 # Curators' uploads (/curation/imports/new/, curation/uploads.py): at most this many
 # bytes and page files in one upload, a zip counted unpacked (its members, their
 # uncompressed sizes). Django's own cap on files in a request sits one above, so that

@@ -458,10 +458,14 @@ def test_upload_job_page_reloads_while_the_job_is_not_finished(client, curator, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_upload_end_to_end_the_dashboard_shows_the_new_pages(client, curator, sample_page_files):
+def test_upload_end_to_end_the_dashboard_shows_the_new_pages(
+    client, curator, sample_page_files, settings
+):
     """Upload -> the worker imports -> the import asks for the queues -> the same worker
     computes them (only what changed) -> the dashboard lists the uploaded pages."""
     from curation import queues
+
+    settings.QUEUE_PARTIAL_SECONDS = 0  # the worker runs the partial job at once
 
     client.force_login(curator)
     client.post(UPLOAD, {"files": _seed_files(sample_page_files)})
