@@ -25,6 +25,9 @@ workers. Once the worker has computed the queues (the schedule asks at start), f
   the dashboard until the uploaded pages show in its queue (the queues reflect the
   upload): the time from the job's end to that.
 
+First ``--readers-only`` seconds of readers alone (no writes): of the addresses read
+at least once per gunicorn worker, how many were rendered once (with Redis, one
+rendering serves every worker; without ``--cache-url``, each worker renders its own).
 Then a throttle check: gunicorn alone (the same workers and Redis) with the API rate
 at ``--throttle-rate`` per minute; that many plus half again sequential requests
 from one client (each worker answers some), then a burst from 8 threads: how many
@@ -238,6 +241,13 @@ def uploader(port: int, username: str, content: bytes, at: float, field: str, re
     report["error"] = "the queues did not show the uploaded pages within 300 s"
 
 
+def _flush(env: dict[str, str]) -> None:
+    if env["CACHE_URL"]:
+        subprocess.run(["redis-cli", "-u", env["CACHE_URL"], "flushdb"], capture_output=True)
+    else:
+        subprocess.run(["rm", "-rf", env["THROTTLE_CACHE_DIR"]])
+
+
 def throttle_check(env: dict[str, str], port: int, workers: int, rate: int) -> dict:
     server = subprocess.Popen(
         [
@@ -256,14 +266,14 @@ def throttle_check(env: dict[str, str], port: int, workers: int, rate: int) -> d
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz")
-        subprocess.run(["redis-cli", "-u", env["CACHE_URL"], "flushdb"], capture_output=True)
+        _flush(env)
         sequential = []
         for _ in range(rate + rate // 2):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # new connection:
             conn.request("GET", "/api/venues/")  # the next worker may answer
             sequential.append(conn.getresponse().status)
             conn.close()
-        subprocess.run(["redis-cli", "-u", env["CACHE_URL"], "flushdb"], capture_output=True)
+        _flush(env)
         burst: list[int] = []
 
         def hit() -> None:
@@ -302,6 +312,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--action-interval", type=float, default=1.0)
     parser.add_argument("--throttle-rate", type=int, default=60)
+    parser.add_argument(
+        "--readers-only", type=float, default=20, help="seconds of readers alone first"
+    )
     parser.add_argument("--port", type=int, default=8093)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--log-dir", default="/tmp/bench-deploy")
@@ -322,6 +335,8 @@ def main() -> None:
             "JOB_WORKERS": str(args.job_workers),
             "ACCESS_LOG": "/dev/null",
             "QUEUE_SCHEDULE_SECONDS": "900",
+            "QUEUE_CACHE_DIR": str(Path(tmp) / "queue-cache"),  # without Redis
+            "THROTTLE_CACHE_DIR": str(Path(tmp) / "throttle-cache"),
             "LOG_LEVEL": "WARNING",
         }
         try:
@@ -344,7 +359,8 @@ def manage(env: dict[str, str], *arguments: str) -> str:
 
 
 def run(args, env: dict[str, str], log_dir: Path) -> None:
-    subprocess.run(["redis-cli", "-u", args.cache_url, "flushdb"], check=True, capture_output=True)
+    if args.cache_url:  # '' runs without Redis: rendered pages in each worker's memory
+        subprocess.run(["redis-cli", "-u", args.cache_url, "flushdb"], check=True)
     started = time.monotonic()
     manage(env, "collectstatic", "--noinput")  # the README's commands, in its order
     manage(env, "migrate", "--noinput")
@@ -397,6 +413,8 @@ def measure(args, env, log_dir: Path, addresses: dict, content: bytes) -> None:
     print(f"queues computed by the worker {time.monotonic() - began:.0f}s after start")
 
     context = multiprocessing.get_context("spawn")
+    if args.readers_only:
+        readers_alone(args, context, addresses, log_dir / "readers-alone.json")
     readers_ready, curator_ready = context.Event(), context.Event()
     readers_schedule, curator_schedule = context.Queue(), context.Queue()
     readers_out, curator_out = log_dir / "readers.json", log_dir / "curator.json"
@@ -464,6 +482,44 @@ def measure(args, env, log_dir: Path, addresses: dict, content: bytes) -> None:
         pages,
         report,
         start,
+    )
+
+
+def readers_alone(args, context, addresses: dict, out: Path) -> None:
+    """Readers only, no writes: does one rendering serve every gunicorn worker?"""
+    ready, schedule = context.Event(), context.Queue()
+    readers = context.Process(
+        target=read_load,
+        args=(
+            args.port,
+            addresses,
+            [0.45, 0.45, 0.10],
+            1.0,
+            args.connections,
+            args.seed,
+            ready,
+            schedule,
+            str(out),
+        ),
+    )
+    readers.start()
+    ready.wait(300)
+    start = time.time() + 1
+    schedule.put((start, start, start + args.readers_only))
+    readers.join(args.readers_only + 300)
+    records = json.loads(out.read_text())["records"]
+    seen: dict[str, list[str]] = {}
+    for record in records:
+        seen.setdefault(record[5], []).append(record[4])
+    repeated = {path: marks for path, marks in seen.items() if len(marks) >= args.web_workers}
+    once = sum(1 for marks in repeated.values() if marks.count("miss") <= 1)
+    latencies = [r[2] for r in records if r[3] and r[3] < 500]
+    print(
+        f"readers alone, {args.readers_only:.0f}s: {len(records)} requests "
+        f"({len(records) / args.readers_only:.0f}/s), p50 {percentile(latencies, 0.5):.0f} ms, "
+        f"page cache hits {hit_ratio(records):.0%}; of the {len(repeated)} addresses read "
+        f"{args.web_workers}+ times (by {args.web_workers} workers), {once} rendered once",
+        flush=True,
     )
 
 
