@@ -390,8 +390,8 @@ def run(args, env: dict[str, str], log_dir: Path) -> None:
     try:
         measure(args, env, log_dir, addresses, content)
     finally:
-        os.killpg(production.pid, signal.SIGTERM)
-        production.wait(60)
+        production.send_signal(signal.SIGTERM)  # the script stops the others, once
+        production.wait(120)
     traces = [line[:300] for line in production_log.read_text().splitlines() if TRACE.search(line)]
     print(f"production.log: {len(traces)} error lines")
     for line in traces[:10]:
