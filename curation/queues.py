@@ -388,11 +388,12 @@ def _authors_state(ids: set[int]) -> dict[int, tuple[bool, datetime]]:
 
 def queues(*names: str) -> dict[str, Queue]:
     """The named queues (keys of ``QUEUE_LENGTH``) as last computed, less what curators
-    did since (``held_back``): a page assigned, a pair with a record merged away or
-    dismissed, a profile changed since (split, merged, given a page). A suggested
-    author merged away is dropped from the page's suggestions. Undoing brings a
-    candidate back. Never computes: when nothing was computed yet, the queues are
-    empty (``computed_at`` None) and a computation is asked for. At most 5 queries.
+    did since (``held_back``): a page assigned, a pair with a record merged away,
+    deleted (an undone split's author) or dismissed, a profile changed since (split,
+    merged, given a page). A suggested author merged away or deleted is dropped from
+    the page's suggestions. Undoing brings a candidate back. Never computes: when
+    nothing was computed yet, the queues are empty (``computed_at`` None) and a
+    computation is asked for. At most 5 queries.
     """
     state = _stored(names)
     if state is None:
@@ -410,7 +411,7 @@ def queues(*names: str) -> dict[str, Queue]:
         | {r.id for i in author_pairs for r in (i.first, i.second)}
         | {i.author.pk for i in mixed}
     )
-    merged_authors = {pk for pk, (merged, _) in authors.items() if merged}
+    live_authors = {pk for pk, (merged, _) in authors.items() if not merged}
     assigned_pages = set()
     if pages:
         assigned_pages = set(
@@ -418,12 +419,12 @@ def queues(*names: str) -> dict[str, Queue]:
                 pk__in={i.page.pk for i in pages}, author__isnull=False
             ).values_list("pk", flat=True)
         )
-    merged_papers = set()
+    live_papers = set()
     if paper_pairs:
-        merged_papers = set(
+        live_papers = set(
             Paper.objects.filter(
                 pk__in={r.id for i in paper_pairs for r in (i.first, i.second)},
-                merged_into__isnull=False,
+                merged_into__isnull=True,
             ).values_list("pk", flat=True)
         )
     dismissed = set()
@@ -434,20 +435,19 @@ def queues(*names: str) -> dict[str, Queue]:
             )
         )
 
-    def open_pair(pair, kind: str, merged: set[int]) -> bool:
+    def open_pair(pair, kind: str, live: set[int]) -> bool:
+        """Both records still there and not merged away, and the pair not dismissed."""
         low, high = sorted((pair.first.id, pair.second.id))  # PaperSide or Author
-        return not ({low, high} & merged) and (kind, low, high) not in dismissed
+        return {low, high} <= live and (kind, low, high) not in dismissed
 
     kept = {
         "pages": [
-            replace(
-                i, suggestions=tuple(s for s in i.suggestions if s.author.pk not in merged_authors)
-            )
+            replace(i, suggestions=tuple(s for s in i.suggestions if s.author.pk in live_authors))
             for i in pages
             if i.page.pk not in assigned_pages
         ],
-        "paper_pairs": [i for i in paper_pairs if open_pair(i, "paper", merged_papers)],
-        "author_pairs": [i for i in author_pairs if open_pair(i, "author", merged_authors)],
+        "paper_pairs": [i for i in paper_pairs if open_pair(i, "paper", live_papers)],
+        "author_pairs": [i for i in author_pairs if open_pair(i, "author", live_authors)],
         "mixed": [i for i in mixed if i.author.pk in authors and authors[i.author.pk][1] <= since],
     }
     return {

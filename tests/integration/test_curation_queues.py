@@ -503,3 +503,27 @@ def test_a_partial_computation_waits_for_the_interval_since_the_last(
     assert partial.run_after == state.computed_at + timedelta(seconds=15)
     assert full.args_kwargs["kwargs"] == {"full": True}
     assert full.run_after.year == 9999  # the backend's "no delay": at once
+
+
+def test_queue_takes_out_pairs_and_suggestions_of_an_author_an_undo_deleted(
+    imported_seeds, curator
+):
+    """A split creates an author; the worker pairs it with its namesake; undoing the
+    split deletes it: the pair and any suggestion of it leave the queues at once."""
+    wu = Author.objects.get(slug="wu-jeff")
+    paper = Paper.objects.filter(authorships__author=wu).order_by("pk").first()
+    split = services.split_author(
+        author=wu,
+        papers=[paper],
+        actor=curator,
+        new_author=services.NewAuthor(family_name="Wu", given_name="Jeff"),
+    )
+    queues.compute(full=True)
+    before = queues.queues("author_pairs")["author_pairs"]
+
+    services.undo_action(action=split, actor=curator)
+    after = queues.queues("author_pairs")["author_pairs"]
+
+    assert len(before.items) == 1
+    assert wu.pk in {before.items[0].first.pk, before.items[0].second.pk}
+    assert (after.items, after.held_back) == ([], 1)
