@@ -58,3 +58,32 @@ def test_reader_browses_authors_by_letter_on_a_phone(
     expect(page.locator("table.list tbody tr")).to_have_count(1)
     expect(page.locator("table.list")).to_contain_text("Wu, Jeff")
     screenshot("05-authors-phone")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_very_long_name_wraps_instead_of_widening_the_pages(
+    live_server, page, screenshot, tmp_path
+):
+    from tests.pages import named_page, write_page
+
+    long_family = "Q" * 200
+    long_title = "Supercalifragilistic" * 10
+    text = named_page(f"{long_family}, Ann", [(long_title, "NeurIPS", "An abstract.")])
+    import_pages([write_page(tmp_path, "900_long.txt", text)])
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    widths = {}
+    for path in ("/authors/", "/search/?q=supercalifragilistic", "/papers/"):
+        page.goto(f"{live_server.url}{path}")
+        widths[path] = page.evaluate("document.documentElement.scrollWidth")
+    page.goto(f"{live_server.url}/authors/")
+    page.get_by_role("link", name=re.compile("^Q{20}")).first.click()
+    widths["profile"] = page.evaluate("document.documentElement.scrollWidth")
+    screenshot("06-long-name-phone")
+
+    assert widths == {
+        "/authors/": 390,
+        "/search/?q=supercalifragilistic": 390,
+        "/papers/": 390,
+        "profile": 390,
+    }
