@@ -57,19 +57,28 @@ class RowChange:
     fields: list[FieldChange] = field(default_factory=list)
 
 
+def _reference(model: str, key: str, values: dict[str, Any]) -> str | None:
+    """The table a field's id points into, if any: a dismissed pair's two ids name
+    authors or papers, by its kind."""
+    if model == "curation.dismissedpair" and key in ("low_id", "high_id"):
+        return "catalog.author" if values.get("kind") == "author" else "catalog.paper"
+    return REFERENCES.get(key)
+
+
 def _labels(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], str]:
     """Readable names of every record the rows mention: one query per table."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         wanted[row["model"]].add(row["pk"])
         for side in ("before", "after"):
-            for key, value in (row[side] or {}).items():
+            values = row[side] or {}
+            for key, value in values.items():
                 if value is None:
                     continue
                 if key == "merged_into_id":
                     wanted[row["model"]].add(value)
-                elif key in REFERENCES:
-                    wanted[REFERENCES[key]].add(value)
+                elif target := _reference(row["model"], key, values):
+                    wanted[target].add(value)
     labels: dict[tuple[str, int], str] = {}
     for label, ids in wanted.items():
         model = MODELS[label]
@@ -86,13 +95,15 @@ def _labels(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], str]:
     return labels
 
 
-def _shown(value: Any, key: str, model: str, labels: dict[tuple[str, int], str]) -> str:
+def _shown(
+    value: Any, key: str, model: str, values: dict[str, Any], labels: dict[tuple[str, int], str]
+) -> str:
     if value is None or value == "":
         return "—"
     if key == "merged_into_id":
         return labels.get((model, value), f"#{value}")
-    if key in REFERENCES:
-        return labels.get((REFERENCES[key], value), f"#{value}")
+    if target := _reference(model, key, values):
+        return labels.get((target, value), f"#{value}")
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = str(value)
@@ -108,14 +119,18 @@ def describe_rows(rows: list[dict[str, Any]]) -> list[RowChange]:
         model = row["model"]
         values = row["after"] if row["op"] == "create" else row["before"]
         record = labels.get((model, row["pk"]))
+        if model == "curation.dismissedpair":  # the two records, by name
+            record = " / ".join(
+                _shown(values.get(key), key, model, values, labels) for key in ("low_id", "high_id")
+            )
         if record is None:  # gone now: name it from what the journal kept
             record = values.get("name") or values.get("title") or values.get("slug") or ""
             record = record or f"#{row['pk']}"
         fields = [
             FieldChange(
                 name=key.removesuffix("_id").replace("_", " "),
-                before=_shown((row["before"] or {}).get(key), key, model, labels),
-                after=_shown((row["after"] or {}).get(key), key, model, labels),
+                before=_shown((row["before"] or {}).get(key), key, model, values, labels),
+                after=_shown((row["after"] or {}).get(key), key, model, values, labels),
             )
             for key in (row["after"] if row["op"] == "update" else values)
             if key not in HIDDEN_FIELDS

@@ -97,3 +97,24 @@ def test_action_detail_shows_a_readable_diff(curator_client, history):
     assert "Łucja Nowak (nowak-lucja)" in html
     assert '<span class="op">create</span> authorship' in html
     assert "Undo this action" in html
+
+
+def test_action_detail_of_a_dismissal_names_the_two_records(curator_client, curator, db):
+    first = Author.objects.create(
+        display_name="Jan Kowalski", family_name="Kowalski", given_name="Jan", slug="kowalski-jan"
+    )
+    second = Author.objects.create(
+        display_name="Jan Kowalski", family_name="Kowalski", given_name="Jan", slug="kowalski-j"
+    )
+    action = services.dismiss_pair(kind="author", first=first, second=second, actor=curator)
+
+    changes = curator_client.get(f"/curation/history/{action.pk}/").context["changes"]
+
+    assert [(c.noun, c.record) for c in changes] == [
+        ("dismissed pair", "Jan Kowalski (kowalski-jan) / Jan Kowalski (kowalski-j)")
+    ]
+    assert {(f.name, f.after) for f in changes[0].fields} == {
+        ("kind", "author"),
+        ("low", "Jan Kowalski (kowalski-jan)"),
+        ("high", "Jan Kowalski (kowalski-j)"),
+    }
