@@ -526,3 +526,27 @@ def test_paper_form_by_the_address_before_a_title_edit_goes_to_the_new_one(
         302,
         f"/curation/papers/{paper.slug}/edit/",
     )
+
+
+def test_assign_form_offers_a_new_author_in_the_same_choice_as_the_suggestions(
+    curator_client, imported_seeds
+):
+    page = _page(PAGE_001)
+    url = f"/curation/pages/{page.pk}/assign/"
+    ilya = Author.objects.get(slug="sutskever-ilya")
+    version = curator_client.get(url).context["form"].initial["version"]
+
+    form = curator_client.get(url)
+    switched = curator_client.post(
+        url, {"version": version, "author": "", "family_name": "Nowak", "given_name": "Łucja"}
+    )
+    picked = curator_client.post(
+        url, {"version": version, "author": str(ilya.pk), "family_name": "", "given_name": ""}
+    )
+
+    html = _html(form)
+    assert '<input type="radio" name="author" value="" checked> A new author, named below' in html
+    assert switched.context["preview"].summary == (
+        f"Assigned page {PAGE_001} (10 papers) to Łucja Nowak"
+    )
+    assert picked.context["preview"].summary.endswith("to Ilya Sutskever")
