@@ -27,3 +27,19 @@
     });
   });
 })();
+
+// Typing a new author's name chooses "A new author" in the radio group above it.
+(function () {
+  "use strict";
+  document.querySelectorAll("form.operation").forEach(function (operation) {
+    var fresh = operation.querySelector("input[type=radio][name=author][value='']");
+    if (!fresh) return;
+    ["family_name", "given_name"].forEach(function (name) {
+      var field = operation.querySelector("[name='" + name + "']");
+      if (!field) return;
+      field.addEventListener("input", function () {
+        if (field.value.trim()) fresh.checked = true;
+      });
+    });
+  });
+})();

@@ -317,3 +317,26 @@ def test_curator_round_assign_merge_split_undo(
     assert fetch(f"{base}/api/authors/{split_slug}/").status == 404
     assert api(base, "papers/?author=wu-jeff")["count"] == 9
     assert api(base, "authors/?name=wu")["count"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_typing_a_new_name_chooses_a_new_author_on_the_assign_form(
+    live_server, page: Page, seeded_catalog, curator
+):
+    from catalog.models import SourcePage
+
+    source = SourcePage.objects.get(source=PAGE_001)
+    page.goto(f"{live_server.url}/accounts/login/?next=/curation/pages/{source.pk}/assign/")
+    page.get_by_label("User name").fill(curator.username)
+    page.get_by_label("Password").fill(CURATOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    suggested = page.locator("ul.choices input[type=radio]").first
+    fresh = page.get_by_role("radio", name="A new author, named below")
+
+    expect(fresh).to_be_checked()
+    suggested.check()
+    expect(fresh).not_to_be_checked()
+    page.get_by_label("Family name").fill("Nowak")
+
+    expect(fresh).to_be_checked()
+    expect(suggested).not_to_be_checked()
