@@ -299,38 +299,27 @@ def _merged(
     return sorted([*kept, *fresh], key=order)[:length]
 
 
-def _not_dismissed(kind: str) -> Callable[[Any], bool]:
-    """A test for pairs (of PaperSide or Author, both with ``id``) no curator dismissed."""
-    pairs = set(DismissedPair.objects.filter(kind=kind).values_list("low_id", "high_id"))
-    return lambda pair: tuple(sorted((pair.first.id, pair.second.id))) not in pairs
-
-
-def _partial_paper_pairs(previous: list, papers: set[int], authors: set[int]) -> list:
-    length = KEPT["paper_pairs"]
-    fresh = finders.duplicate_paper_candidates(limit=None, papers=papers) if papers else []
+def _partial_pairs(name: str, previous: list, changed: set[int]) -> list:
+    """A pair queue: the pairs with a changed record found again, the others kept
+    unless a curator dismissed them since (both sides have ``id``: PaperSide, Author)."""
+    finder, kind, order = PAIR_QUEUES[name]
+    fresh = finder(limit=None, **{f"{kind}s": changed}) if changed else []
+    dismissed = set(DismissedPair.objects.filter(kind=kind).values_list("low_id", "high_id"))
     return _merged(
         previous,
         fresh,
         involved=lambda pair: (pair.first.id, pair.second.id),
-        changed=papers,
-        order=finders.paper_pair_order,
-        length=length,
-        keep=_not_dismissed(DismissedPair.Kind.PAPER),
+        changed=changed,
+        order=order,
+        length=KEPT[name],
+        keep=lambda pair: tuple(sorted((pair.first.id, pair.second.id))) not in dismissed,
     )
 
 
-def _partial_author_pairs(previous: list, papers: set[int], authors: set[int]) -> list:
-    length = KEPT["author_pairs"]
-    fresh = finders.duplicate_author_candidates(limit=None, authors=authors) if authors else []
-    return _merged(
-        previous,
-        fresh,
-        involved=lambda pair: (pair.first.pk, pair.second.pk),
-        changed=authors,
-        order=finders.author_pair_order,
-        length=length,
-        keep=_not_dismissed(DismissedPair.Kind.AUTHOR),
-    )
+PAIR_QUEUES = {  # finder, the kind of record paired, the queue's order
+    "paper_pairs": (finders.duplicate_paper_candidates, "paper", finders.paper_pair_order),
+    "author_pairs": (finders.duplicate_author_candidates, "author", finders.author_pair_order),
+}
 
 
 def _partial_mixed(previous: list, papers: set[int], authors: set[int]) -> list:
@@ -357,8 +346,12 @@ FINDERS: dict[str, Callable[..., list]] = {
 }
 PARTIAL: dict[str, Callable[[list, set[int], set[int]], list]] = {
     "pages": _partial_pages,
-    "paper_pairs": _partial_paper_pairs,
-    "author_pairs": _partial_author_pairs,
+    "paper_pairs": lambda previous, papers, authors: _partial_pairs(
+        "paper_pairs", previous, papers
+    ),
+    "author_pairs": lambda previous, papers, authors: _partial_pairs(
+        "author_pairs", previous, authors
+    ),
     "mixed": _partial_mixed,
 }
 

@@ -68,6 +68,7 @@ from tests.benchmarks.bench_mixed import (  # noqa: E402
     read_load,
     sample_addresses,
 )
+from tests.benchmarks.bench_queues import anonymous_pages_of_authors  # noqa: E402
 from tests.benchmarks.bench_serve import catalogue_env, wait_until_up  # noqa: E402
 
 CURATOR_PAGES = [
@@ -140,29 +141,11 @@ def upload_zip(env: dict[str, str], count: int, seed: int) -> bytes:
     one each), zipped."""
     os.environ.update(env)
     from django.db import connection
-    from django.db.models import Count
 
-    from catalog.models import Author, Authorship
-
-    rng = random.Random(f"{seed}-upload")
-    authors = list(
-        Author.objects.live()
-        .annotate(n=Count("authorships"))
-        .filter(n__gte=3)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    pages = anonymous_pages_of_authors(random.Random(f"{seed}-upload"), count, "uploaded")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for n, author_id in enumerate(rng.sample(authors, count)):
-            abstracts = list(
-                Authorship.objects.filter(author_id=author_id, paper__merged_into=None)
-                .exclude(paper__abstract="")
-                .order_by("paper_id")
-                .values_list("paper__abstract", flat=True)[:3]
-            )
-            abstracts.append(f"An uploaded study, number {n}, of seed {seed}: bees and bench.")
-            text = "\n".join(["Tony", *(f"Abstract:{a}" for a in abstracts)])
+        for n, text in enumerate(pages):
             archive.writestr(f"{UPLOAD_PREFIX}{n:04}.txt", text)
     connection.close()
     return buffer.getvalue()
@@ -418,19 +401,8 @@ def measure(args, env, log_dir: Path, addresses: dict, content: bytes) -> None:
     readers_ready, curator_ready = context.Event(), context.Event()
     readers_schedule, curator_schedule = context.Queue(), context.Queue()
     readers_out, curator_out = log_dir / "readers.json", log_dir / "curator.json"
-    readers = context.Process(
-        target=read_load,
-        args=(
-            args.port,
-            addresses,
-            [0.45, 0.45, 0.10],
-            1.0,
-            args.connections,
-            args.seed,
-            readers_ready,
-            readers_schedule,
-            str(readers_out),
-        ),
+    readers = readers_process(
+        args, context, addresses, readers_ready, readers_schedule, readers_out
     )
     curator = context.Process(
         target=curate,
@@ -485,10 +457,9 @@ def measure(args, env, log_dir: Path, addresses: dict, content: bytes) -> None:
     )
 
 
-def readers_alone(args, context, addresses: dict, out: Path) -> None:
-    """Readers only, no writes: does one rendering serve every gunicorn worker?"""
-    ready, schedule = context.Event(), context.Queue()
-    readers = context.Process(
+def readers_process(args, context, addresses: dict, ready, schedule, out: Path):
+    """bench_mixed's readers: profiles, papers and searches (0.45 / 0.45 / 0.10), Zipf 1."""
+    return context.Process(
         target=read_load,
         args=(
             args.port,
@@ -502,6 +473,12 @@ def readers_alone(args, context, addresses: dict, out: Path) -> None:
             str(out),
         ),
     )
+
+
+def readers_alone(args, context, addresses: dict, out: Path) -> None:
+    """Readers only, no writes: does one rendering serve every gunicorn worker?"""
+    ready, schedule = context.Event(), context.Queue()
+    readers = readers_process(args, context, addresses, ready, schedule, out)
     readers.start()
     ready.wait(300)
     start = time.time() + 1

@@ -175,10 +175,12 @@ def _compare(label: str) -> None:
     print(f"  partial {partial.seconds:.2f}s = {partial.seconds / full.seconds:.0%} of full")
 
 
-def _new_pages(rng: random.Random, count: int) -> None:
+def anonymous_pages_of_authors(rng: random.Random, count: int, note: str) -> list[str]:
+    """``count`` anonymous pages (label "Tony") of authors of 3 papers or more, each with
+    3 of the author's abstracts and one new abstract: what a scrape of an author nobody
+    named yet brings. Django must be set up."""
     from django.db.models import Count
 
-    from catalog.importing import find_page_files, import_pages
     from catalog.models import Author, Authorship
 
     authors = list(
@@ -188,16 +190,24 @@ def _new_pages(rng: random.Random, count: int) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    pages = []
+    for n, author_id in enumerate(rng.sample(authors, count)):
+        abstracts = list(
+            Authorship.objects.filter(author_id=author_id, paper__merged_into=None)
+            .exclude(paper__abstract="")
+            .order_by("paper_id")
+            .values_list("paper__abstract", flat=True)[:3]
+        )
+        abstracts.append(f"A new study, number {n}, {note}.")
+        pages.append("\n".join(["Tony", *(f"Abstract:{a}" for a in abstracts)]))
+    return pages
+
+
+def _new_pages(rng: random.Random, count: int) -> None:
+    from catalog.importing import find_page_files, import_pages
+
     with tempfile.TemporaryDirectory(prefix="bench-queues-pages-") as tmp:
-        for n, author_id in enumerate(rng.sample(authors, count)):
-            abstracts = list(
-                Authorship.objects.filter(author_id=author_id, paper__merged_into=None)
-                .exclude(paper__abstract="")
-                .order_by("paper_id")
-                .values_list("paper__abstract", flat=True)[:3]
-            )
-            abstracts.append(f"A new study number {n} of bench queue pages, seed {rng.random()}.")
-            text = "\n".join(["Tony", *(f"Abstract:{a}" for a in abstracts)])
+        for n, text in enumerate(anonymous_pages_of_authors(rng, count, "of bench queues")):
             Path(tmp, f"zz_bench_{n:03}.txt").write_text(text, encoding="utf-8")
         files, _ = find_page_files([Path(tmp)])
         import_pages(files)
