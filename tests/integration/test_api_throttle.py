@@ -18,6 +18,8 @@ import pytest
 from django.core.cache import caches
 from rest_framework.throttling import AnonRateThrottle
 
+from catalog.api.throttling import SharedAnonRateThrottle
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -59,13 +61,34 @@ def test_api_throttle_counts_the_last_forwarded_address_behind_one_proxy(
     assert (forged, other_client) == ([200, 200, 200, 429], [200])
 
 
-def test_api_throttle_keeps_its_count_in_the_throttle_cache(client, db, tight_anon_throttle):
+def test_api_throttle_keeps_its_count_in_the_throttle_cache(
+    client, db, tight_anon_throttle, monkeypatch
+):
+    monkeypatch.setattr(SharedAnonRateThrottle, "timer", lambda self: 6_000_030.0)
     client.get("/api/venues/")
     client.get("/api/venues/")
 
-    history = caches["throttle"].get("throttle_anon_127.0.0.1")
+    count = caches["throttle"].get("throttle_anon_127.0.0.1:100000")  # minute 100,000
 
-    assert len(history) == 2
+    assert count == 2
+
+
+def test_api_throttle_window_slides_over_the_last_minute(
+    client, db, tight_anon_throttle, monkeypatch
+):
+    """3/minute: 3 requests late in one minute; 20 s into the next, two thirds of the
+    last minute still weigh (2 requests): one more gets through, then 429 (and the
+    refused request counts too)."""
+    clock = {"now": 6_000_050.0}
+    monkeypatch.setattr(SharedAnonRateThrottle, "timer", lambda self: clock["now"])
+    late = [client.get("/api/venues/").status_code for _ in range(3)]
+    clock["now"] = 6_000_080.0
+
+    next_minute = [client.get("/api/venues/") for _ in range(2)]
+
+    assert late == [200, 200, 200]
+    assert [r.status_code for r in next_minute] == [200, 429]
+    assert next_minute[1]["Retry-After"] == "40"
 
 
 # --- two server processes share the count -------------------------------------------------
@@ -196,3 +219,20 @@ def test_api_throttle_two_server_processes_share_the_count(two_servers, server_h
     statuses = [_get(two_servers[n % 2], "/api/venues/") for n in range(2 * RATE)]
 
     assert statuses == [200] * RATE + [429] * RATE
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis server on 127.0.0.1:6379")
+@pytest.mark.parametrize("two_servers", [pytest.param({"CACHE_URL": REDIS_URL})], indirect=True)
+def test_api_throttle_parallel_requests_never_pass_the_rate(two_servers):
+    """Eight threads at once over two processes: each request is one atomic increment
+    in Redis, so exactly the rate gets through (DRF's own count let 5-18 more past)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _clear_redis_throttle()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(
+            pool.map(lambda n: _get(two_servers[n % 2], "/api/venues/"), range(4 * RATE))
+        )
+
+    assert (statuses.count(200), statuses.count(429)) == (RATE, 3 * RATE)
