@@ -17,7 +17,7 @@ from catalog.models import Author, AuthorName, Authorship, Paper, PaperSlugAlias
 from catalog.normalize import abstract_key, clean_text, title_key
 from catalog.papers import refresh_papers, save_paper_display
 
-from ..models import CurationAction
+from ..models import CurationAction, DismissedPair
 from .frame import (
     check_version,
     lock,
@@ -52,7 +52,9 @@ def split_author(
 ) -> CurationAction:
     """Move some papers of a profile (with the entries that claim them) to another
     author, existing or created now: the homonym case. The moved authorships are
-    pinned as the curator's decision."""
+    pinned as the curator's decision, and the two authors are recorded as not the
+    same person (a dismissed pair: the duplicate queue never proposes them again;
+    undoing the split takes that back too)."""
     require_curator(actor)
     if (to_author is None) == (new_author is None):
         raise ValidationError(CHOOSE_ONE_AUTHOR, code="choose")
@@ -96,9 +98,18 @@ def split_author(
             both = Q(author=author) | Q(author__slug=to_author.slug)
             journal.watch(Authorship, both & Q(paper_id__in=paper_ids))
             journal.watch(SourceEntry, Q(paper_id__in=paper_ids))
+            pairs_of_author = Q(low_id=author.pk) | Q(high_id=author.pk)
+            journal.watch(DismissedPair, Q(kind=DismissedPair.Kind.AUTHOR) & pairs_of_author)
             if to_author.pk is None:
                 save_new_author(to_author)
             move_authorships(moving, field="author", to=to_author.pk, pin=True)
+            low, high = sorted((author.pk, to_author.pk))
+            DismissedPair.objects.get_or_create(
+                kind=DismissedPair.Kind.AUTHOR,
+                low_id=low,
+                high_id=high,
+                defaults={"action": action},
+            )
             touch(Author, [author.pk, to_author.pk])
             action.summary = (
                 f"Moved {len(moving)} paper{pluralize(len(moving))} "

@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from catalog.importing import import_pages
 from catalog.models import Author, Authorship, Paper, SourcePage
 from curation import queues, services
+from curation.models import DismissedPair
 from tests.factories import AuthorFactory, PaperFactory
 from tests.pages import anonymous_page, write_page
 
@@ -508,22 +509,46 @@ def test_a_partial_computation_waits_for_the_interval_since_the_last(
 def test_queue_takes_out_pairs_and_suggestions_of_an_author_an_undo_deleted(
     imported_seeds, curator
 ):
-    """A split creates an author; the worker pairs it with its namesake; undoing the
-    split deletes it: the pair and any suggestion of it leave the queues at once."""
+    """A split creates an author; the worker pairs it with a namesake; undoing the
+    split deletes it: the pair leaves the queue at once."""
     wu = Author.objects.get(slug="wu-jeff")
+    namesake = AuthorFactory(family_name="Wu", given_name="Jeffrey", display_name="Jeffrey Wu")
     paper = Paper.objects.filter(authorships__author=wu).order_by("pk").first()
     split = services.split_author(
         author=wu,
         papers=[paper],
         actor=curator,
-        new_author=services.NewAuthor(family_name="Wu", given_name="Jeff"),
+        new_author=services.NewAuthor(family_name="Wu", given_name="Jeffrey"),
     )
+    created = Author.objects.filter(merged_into=None).exclude(pk__in=[wu.pk, namesake.pk])
+    created = created.get(family_name="Wu").pk
     queues.compute(full=True)
     before = queues.queues("author_pairs")["author_pairs"]
 
     services.undo_action(action=split, actor=curator)
     after = queues.queues("author_pairs")["author_pairs"]
 
-    assert len(before.items) == 1
-    assert wu.pk in {before.items[0].first.pk, before.items[0].second.pk}
-    assert (after.items, after.held_back) == ([], 1)
+    pairs_before = {(p.first.pk, p.second.pk) for p in before.items}
+    assert tuple(sorted((created, namesake.pk))) in pairs_before
+    assert all(created not in (p.first.pk, p.second.pk) for p in after.items)
+    assert after.held_back == sum(1 for pair in pairs_before if created in pair)
+
+
+def test_a_split_pair_is_never_proposed_as_duplicates_until_the_split_is_undone(
+    imported_seeds, curator
+):
+    wu = Author.objects.get(slug="wu-jeff")
+    paper = Paper.objects.filter(authorships__author=wu).order_by("pk").first()
+
+    split = services.split_author(
+        author=wu,
+        papers=[paper],
+        actor=curator,
+        new_author=services.NewAuthor(family_name="Wu", given_name="Jeffrey"),
+    )
+    after_split = queues.compute(full=True).items["author_pairs"]
+    services.undo_action(action=split, actor=curator)
+    after_undo = DismissedPair.objects.count()
+
+    assert after_split == []  # "Jeffrey Wu" / "Jeff Wu" would pair by the name rules
+    assert after_undo == 0
