@@ -39,7 +39,7 @@ from catalog.models import (
     SourcePage,
 )
 
-from .models import ActionTarget, CurationAction, DismissedPair
+from .models import ActionTarget, CurationAction, DismissedPair, RejectedSuggestion
 
 # Restore order: parents before children. Deleting created rows goes the other way.
 JOURNALED: tuple[type[models.Model], ...] = (
@@ -52,6 +52,7 @@ JOURNALED: tuple[type[models.Model], ...] = (
     Authorship,
     SourceEntry,
     DismissedPair,
+    RejectedSuggestion,
 )
 MODELS: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in JOURNALED}
 NOT_RECORDED = {"updated_at", "page_changed_at"}

@@ -23,6 +23,7 @@ class CurationAction(models.Model):
         EDIT_AUTHOR = "edit_author", "edit author"
         EDIT_PAPER = "edit_paper", "edit paper"
         DISMISS_PAIR = "dismiss_pair", "dismiss candidate pair"
+        REJECT_SUGGESTION = "reject_suggestion", "not this author"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
@@ -112,6 +113,31 @@ class DismissedPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.low_id} / {self.high_id}"
+
+
+class RejectedSuggestion(models.Model):
+    """'This page is not this author's': a curator's decision (a "Not this author" on a
+    suggestion, or an unassignment). The page's suggestions never offer the author
+    again; assigning the page to that author takes the decision back."""
+
+    page = models.ForeignKey(
+        "catalog.SourcePage", on_delete=models.CASCADE, related_name="rejected_authors"
+    )
+    author = models.ForeignKey(
+        "catalog.Author", on_delete=models.CASCADE, related_name="rejected_pages"
+    )
+    action = models.ForeignKey(
+        CurationAction, on_delete=models.PROTECT, related_name="rejected_suggestions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "author"], name="rejected_suggestion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} is not {self.author}'s"
 
 
 class ImportJob(models.Model):

@@ -47,7 +47,7 @@ from catalog.locks import database_lock
 from catalog.models import Author, Authorship, Paper, SourceEntry, SourcePage
 
 from . import finders
-from .models import DismissedPair
+from .models import DismissedPair, RejectedSuggestion
 
 logger = logging.getLogger(__name__)
 
@@ -383,10 +383,10 @@ def queues(*names: str) -> dict[str, Queue]:
     """The named queues (keys of ``QUEUE_LENGTH``) as last computed, less what curators
     did since (``held_back``): a page assigned, a pair with a record merged away,
     deleted (an undone split's author) or dismissed, a profile changed since (split,
-    merged, given a page). A suggested author merged away or deleted is dropped from
-    the page's suggestions. Undoing brings a candidate back. Never computes: when
-    nothing was computed yet, the queues are empty (``computed_at`` None) and a
-    computation is asked for. At most 5 queries.
+    merged, given a page). A suggested author merged away or deleted, or one a curator
+    said the page is not, is dropped from the page's suggestions. Undoing brings a
+    candidate back. Never computes: when nothing was computed yet, the queues are
+    empty (``computed_at`` None) and a computation is asked for. At most 6 queries.
     """
     state = _stored(names)
     if state is None:
@@ -405,12 +405,17 @@ def queues(*names: str) -> dict[str, Queue]:
         | {i.author.pk for i in mixed}
     )
     live_authors = {pk for pk, (merged, _) in authors.items() if not merged}
-    assigned_pages = set()
+    assigned_pages, rejected = set(), set()
     if pages:
         assigned_pages = set(
             SourcePage.objects.filter(
                 pk__in={i.page.pk for i in pages}, author__isnull=False
             ).values_list("pk", flat=True)
+        )
+        rejected = set(
+            RejectedSuggestion.objects.filter(
+                page_id__in={i.page.pk for i in pages}, created_at__gt=since
+            ).values_list("page_id", "author_id")
         )
     live_papers = set()
     if paper_pairs:
@@ -435,7 +440,14 @@ def queues(*names: str) -> dict[str, Queue]:
 
     kept = {
         "pages": [
-            replace(i, suggestions=tuple(s for s in i.suggestions if s.author.pk in live_authors))
+            replace(
+                i,
+                suggestions=tuple(
+                    s
+                    for s in i.suggestions
+                    if s.author.pk in live_authors and (i.page.pk, s.author.pk) not in rejected
+                ),
+            )
             for i in pages
             if i.page.pk not in assigned_pages
         ],

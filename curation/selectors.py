@@ -31,6 +31,7 @@ NOUNS = {  # singular, plural
     "catalog.authorship": ("authorship", "authorships"),
     "catalog.sourceentry": ("page entry", "page entries"),
     "curation.dismissedpair": ("dismissed pair", "dismissed pairs"),
+    "curation.rejectedsuggestion": ("rejected suggestion", "rejected suggestions"),
 }
 HIDDEN_FIELDS = {"id", "created_at", "imported_at", "search_key", "sort_key", "action_id"}
 HIDDEN_FIELDS |= {"title_key", "abstract_key", "content_hash", "raw_text"}

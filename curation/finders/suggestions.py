@@ -23,6 +23,7 @@ from catalog.bulk import chunks
 from catalog.models import Author, Authorship, SourceEntry, SourcePage
 from catalog.selectors import page_list
 
+from ..models import RejectedSuggestion
 from .common import (
     ABSTRACT_CHARS,
     author_order,
@@ -83,7 +84,8 @@ def page_suggestions(page: SourcePage, *, limit: int = 5) -> list[Suggestion]:
     """Authors the page may belong to, best first (at most ``limit``).
 
     Meant for an unassigned anonymous page, correct for any page: authorships
-    that only this page claims are not evidence for it. At most 7 queries.
+    that only this page claims are not evidence for it; authors a curator said it
+    is not (``RejectedSuggestion``) are never offered. At most 8 queries.
     """
     return _suggest([page], limit=limit)[page.pk]
 
@@ -93,7 +95,7 @@ def pages_to_assign(
 ) -> list[PageToAssign]:
     """Unassigned anonymous pages (by source name) with their top suggestions.
 
-    Every page is worked out together: 8 queries for any number of pages (one
+    Every page is worked out together: 9 queries for any number of pages (one
     for the pages, then those of :func:`page_suggestions`, once), 1 when none
     waits; one more per 5,000 ids a query would list. Each page gets exactly the
     suggestions :func:`page_suggestions` gives it alone. ``reuse``: results
@@ -204,8 +206,13 @@ def _suggest(pages: Sequence[SourcePage], *, limit: int) -> dict[int, list[Sugge
         return {page_id: [] for page_id in evidence}
     words_of = _author_words(candidates)
     vocabulary = catalogue_vocabulary()
+    rejected = _rejected(list(evidence))
     ranked = {
-        page_id: _rank(page_evidence, words_of, vocabulary)[:limit]
+        page_id: [
+            r
+            for r in _rank(page_evidence, words_of, vocabulary)
+            if r.author_id not in rejected[page_id]
+        ][:limit]
         for page_id, page_evidence in evidence.items()
     }
     # Query 7: the authors shown.
@@ -234,6 +241,17 @@ def _suggest(pages: Sequence[SourcePage], *, limit: int) -> dict[int, list[Sugge
         ]
         for page_id, found in ranked.items()
     }
+
+
+def _rejected(page_ids: list[int]) -> dict[int, set[int]]:
+    """Page -> authors a curator said it is not (``RejectedSuggestion``): one query."""
+    found: dict[int, set[int]] = defaultdict(set)
+    for chunk in chunks(page_ids):
+        for page_id, author_id in RejectedSuggestion.objects.filter(page_id__in=chunk).values_list(
+            "page_id", "author_id"
+        ):
+            found[page_id].add(author_id)
+    return found
 
 
 def _claimed_only_by(claims: dict[int, set[int]]) -> dict[int, int]:

@@ -29,7 +29,7 @@ from .edits import edit_author, edit_paper, split_author
 from .frame import record_version
 from .merges import dismiss_pair, merge_authors, merge_papers
 from .messages import *  # noqa: F403 (every message constant is part of the interface)
-from .pages import assign_page, check_unassignable, unassign_page
+from .pages import assign_page, check_unassignable, reject_suggestion, unassign_page
 from .preview import Preview, preview
 from .records import NewAuthor
 from .undo import dependent_actions, undo_action
@@ -48,6 +48,7 @@ __all__ = [
     "merge_papers",
     "preview",
     "record_version",
+    "reject_suggestion",
     "split_author",
     "undo_action",
     "unassign_page",

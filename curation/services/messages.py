@@ -17,6 +17,10 @@ PAGE_NOT_CURATOR_ASSIGNED = (
     "Page {page} was assigned by the import, not by a curator: split the profile instead."
 )
 PAGE_NOT_ASSIGNED = "Page {page} is not assigned to anyone."
+ALREADY_REJECTED = "Page {page} is already recorded as not {author}'s."
+REJECT_OWN_AUTHOR = (
+    "Page {page} is assigned to {author}: unassign it (which records that it is not theirs)."
+)
 CHOOSE_ONE_AUTHOR = "Choose an existing author or give the name of a new one, not both."
 NAME_REQUIRED = "A family name is required."
 NAME_SHOWN_STAYS = "{name} is the name shown: it stays a name variant."

@@ -14,13 +14,15 @@ from django.db.models import Q
 from catalog.bulk import update_rows
 from catalog.models import Author, AuthorName, Authorship, DecidedBy, SourceEntry, SourcePage
 
-from ..models import CurationAction
+from ..models import CurationAction, RejectedSuggestion
 from .frame import check_version, lock, recording, require_curator, require_live, touch
 from .messages import (
+    ALREADY_REJECTED,
     CHOOSE_ONE_AUTHOR,
     PAGE_ALREADY_ASSIGNED,
     PAGE_NOT_ASSIGNED,
     PAGE_NOT_CURATOR_ASSIGNED,
+    REJECT_OWN_AUTHOR,
 )
 from .records import NewAuthor, build_author, save_new_author
 
@@ -58,6 +60,10 @@ def assign_page(
             author = build_author(new_author, identity=page.source)
         assert author is not None
         with recording(Kind.ASSIGN_PAGE, actor) as (action, journal):
+            # A curator's "not this author" for this page and author is taken back.
+            journal.watch(RejectedSuggestion, Q(page=page))
+            if author.pk is not None:
+                RejectedSuggestion.objects.filter(page=page, author=author).delete()
             journal.watch(Author, Q(slug=author.slug))
             journal.watch(AuthorName, Q(author__slug=author.slug))
             journal.watch(SourcePage, Q(pk=page.pk))
@@ -129,6 +135,7 @@ def unassign_page(
             journal.watch(SourcePage, Q(pk=page.pk))
             journal.watch(SourceEntry, Q(page=page))
             journal.watch(Authorship, Q(author=author, paper_id__in=paper_ids))
+            journal.watch(RejectedSuggestion, Q(page=page, author=author))
             page.entries.update(authorship=None)
             Authorship.objects.filter(
                 author=author, paper_id__in=paper_ids, entries__isnull=True
@@ -136,6 +143,32 @@ def unassign_page(
             page.author = None
             page.assigned_by = ""
             page.save(update_fields=["author", "assigned_by", "updated_at"])
+            RejectedSuggestion.objects.get_or_create(
+                page=page, author=author, defaults={"action": action}
+            )
             touch(Author, [author.pk])
             action.summary = f"Unassigned page {page.source} from {author.display_name}"
+        return action
+
+
+def reject_suggestion(
+    *, page: SourcePage, author: Author, actor: AbstractBaseUser
+) -> CurationAction:
+    """'Not this author': the page is not ``author``'s. Its suggestions never offer the
+    author again (assigning the page to them later takes this back)."""
+    require_curator(actor)
+    with transaction.atomic():
+        page = lock(SourcePage, [page.pk])[page.pk]
+        author = lock(Author, [author.pk])[author.pk]
+        if page.author_id == author.pk:
+            raise ValidationError(REJECT_OWN_AUTHOR.format(page=page, author=author), code="own")
+        if RejectedSuggestion.objects.filter(page=page, author=author).exists():
+            raise ValidationError(
+                ALREADY_REJECTED.format(page=page, author=author), code="rejected"
+            )
+        with recording(Kind.REJECT_SUGGESTION, actor) as (action, journal):
+            journal.watch(RejectedSuggestion, Q(page=page, author=author))
+            RejectedSuggestion.objects.create(page=page, author=author, action=action)
+            touch(Author, [author.pk])  # the queues look at the author's pages again
+            action.summary = f"Page {page.source} is not {author.display_name}'s"
         return action

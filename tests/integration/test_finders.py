@@ -179,19 +179,19 @@ def _waiting_pages(count: int) -> None:
 
 
 @pytest.mark.parametrize("pages", [1, 4])
-def test_pages_to_assign_run_8_queries_however_many_pages(db, django_assert_num_queries, pages):
+def test_pages_to_assign_run_9_queries_however_many_pages(db, django_assert_num_queries, pages):
     _waiting_pages(pages)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         rows = pages_to_assign()
 
     assert [len(r.suggestions) for r in rows] == [2] * pages
 
 
-def test_page_suggestions_run_7_queries(imported_seeds, django_assert_num_queries):
+def test_page_suggestions_run_8_queries(imported_seeds, django_assert_num_queries):
     page = SourcePage.objects.get(source=SEED_TONY_PAGES[1])
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page_suggestions(page)
 
 
