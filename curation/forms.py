@@ -139,6 +139,12 @@ class EditPaperForm(VersionForm):
     abstract = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)
 
 
+class RejectSuggestionForm(forms.Form):
+    """'Not this author', for one suggestion of a page."""
+
+    author = live_author_field(widget=forms.HiddenInput)
+
+
 class DismissForm(forms.Form):
     kind = forms.ChoiceField(choices=DismissedPair.Kind.choices, widget=forms.HiddenInput)
     first = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)

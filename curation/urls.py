@@ -11,6 +11,7 @@ urlpatterns = [
     path("pages/", views.PageQueueView.as_view(), name="page-queue"),
     path("pages/<int:pk>/assign/", views.PageAssignView.as_view(), name="page-assign"),
     path("pages/<int:pk>/unassign/", views.PageUnassignView.as_view(), name="page-unassign"),
+    path("pages/<int:pk>/not-this-author/", views.PageRejectView.as_view(), name="page-reject"),
     path("papers/duplicates/", views.PaperDuplicatesView.as_view(), name="paper-duplicates"),
     path("papers/merge/", views.MergePapersView.as_view(), name="merge-papers"),
     path("papers/<slug:slug>/edit/", views.EditPaperView.as_view(), name="edit-paper"),

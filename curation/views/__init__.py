@@ -16,7 +16,7 @@ none writes a model or reads one past the selectors.
 from .edits import EditAuthorView, EditPaperView, SplitAuthorView
 from .history import ActionDetailView, HistoryView, UndoView
 from .merges import DismissView, MergeAuthorsView, MergePapersView
-from .pages import PageAssignView, PageUnassignView
+from .pages import PageAssignView, PageRejectView, PageUnassignView
 from .queues import (
     AuthorDuplicatesView,
     DashboardView,
@@ -41,6 +41,7 @@ __all__ = [
     "MixedProfilesView",
     "PageAssignView",
     "PageQueueView",
+    "PageRejectView",
     "PageUnassignView",
     "PaperDuplicatesView",
     "SplitAuthorView",

@@ -53,6 +53,30 @@ class PageAssignView(OperationView):
         return self.page.author.get_absolute_url()
 
 
+class PageRejectView(OperationView):
+    """'Not this author' on one of a page's suggestions: previewed, then recorded."""
+
+    template_name = "curation/page_reject.html"
+    form_class = forms.RejectSuggestionForm
+    http_method_names = ["post"]
+
+    @cached_property
+    def page(self) -> SourcePage:
+        return get_object_or_404(SourcePage, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page=self.page, **kwargs)
+
+    def operation(self, form):
+        return services.reject_suggestion, {
+            "page": self.page,
+            "author": form.cleaned_data["author"],
+        }
+
+    def success_url_for(self, action):
+        return reverse("curation:page-assign", kwargs={"pk": self.page.pk})
+
+
 class PageUnassignView(OperationView):
     template_name = "curation/page_unassign.html"
     form_class = forms.VersionForm

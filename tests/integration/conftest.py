@@ -82,6 +82,7 @@ def curation_scene(imported_seeds, curator) -> dict:
             {"family_name": "Kowalska", "given_name": "Anna"},
         ),
         "page-unassign": (f"/curation/pages/{p004.pk}/unassign/", {}),
+        "page-reject": (f"/curation/pages/{p001.pk}/not-this-author/", {"author": ilya.pk}),
         "merge-papers": (
             merge_papers,
             {

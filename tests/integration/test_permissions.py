@@ -44,6 +44,7 @@ GET_PAGES = [
     "action-detail",
     "page-assign",
     "page-unassign",
+    "page-reject",
     "merge-papers",
     "merge-authors",
     "split-author",
@@ -52,10 +53,11 @@ GET_PAGES = [
     "dismiss",
     "undo",
 ]
-POST_ONLY = {"dismiss", "undo"}
+POST_ONLY = {"dismiss", "undo", "page-reject"}
 OPERATIONS = [
     "page-assign",
     "page-unassign",
+    "page-reject",
     "merge-papers",
     "merge-authors",
     "split-author",
@@ -192,6 +194,9 @@ def test_permissions_services_refuse_staff_without_the_permission(
             page=page, actor=staff_only, new_author=services.NewAuthor("Nowak")
         ),
         "unassign": lambda: services.unassign_page(page=assigned, actor=staff_only),
+        "not this author": lambda: services.reject_suggestion(
+            page=page, author=ilya, actor=staff_only
+        ),
         "merge papers": lambda: services.merge_papers(
             survivor=first, others=[second], actor=staff_only
         ),

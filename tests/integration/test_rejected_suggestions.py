@@ -120,3 +120,26 @@ def test_queue_drops_a_rejected_suggestion_at_once_and_the_worker_keeps_it_out(
     assert "sutskever-ilya" not in suggested(at_once, PAGE_004)
     assert "sutskever-ilya" not in suggested(after_partial_run, PAGE_004)
     assert suggested(after_partial_run, PAGE_001)[0] == "sutskever-ilya"  # only that page
+
+
+def test_not_this_author_from_the_assign_page_previews_then_records(
+    client, curator, page_004, ilya
+):
+    client.force_login(curator)
+    assign = f"/curation/pages/{page_004.pk}/assign/"
+    form = client.get(assign).content.decode()
+
+    preview = client.post(f"/curation/pages/{page_004.pk}/not-this-author/", {"author": ilya.pk})
+    done = client.post(
+        f"/curation/pages/{page_004.pk}/not-this-author/", {"author": ilya.pk, "confirm": "1"}
+    )
+    after = client.get(assign)
+
+    assert form.count("Not this author…") == 3  # one per suggestion
+    assert preview.context["preview"].summary == f"Page {PAGE_004} is not Ilya Sutskever's"
+    assert RejectedSuggestion.objects.filter(page=page_004).count() == 1
+    assert (done.status_code, done["Location"]) == (302, assign)
+    assert [s.author.slug for s in after.context["suggestions"]] == [
+        "parascandolo-giambattista",
+        "wu-jeff",
+    ]
