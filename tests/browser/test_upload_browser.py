@@ -5,7 +5,6 @@ line once the background worker (run here, in the test's process) has imported i
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from django.core.management import call_command
@@ -73,7 +72,6 @@ def test_upload_a_page_file_and_watch_the_import(
     expect(page.locator(".messages")).to_have_count(0)  # shown once, on the first load
     assert reloads[0] == page.url  # reloaded by itself (the redirect there is not routed)
     screenshot("upload-3-done")
-    shutil.copy(screenshot("upload-progress"), "/tmp/upload-progress.png")
 
     assert list(SourcePage.objects.values_list("source", flat=True)) == [PAGE_000]
     assert ImportFile.objects.count() == 0
