@@ -69,7 +69,7 @@ from tests.benchmarks.bench_mixed import (  # noqa: E402
     sample_addresses,
 )
 from tests.benchmarks.bench_queues import anonymous_pages_of_authors  # noqa: E402
-from tests.benchmarks.bench_serve import catalogue_env, wait_until_up  # noqa: E402
+from tests.benchmarks.bench_serve import catalogue_env, manage, wait_until_up  # noqa: E402
 
 CURATOR_PAGES = [
     "/curation/",
@@ -329,24 +329,12 @@ def main() -> None:
                 drop_postgres(admin_url, scratch)
 
 
-def manage(env: dict[str, str], *arguments: str) -> str:
-    done = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "manage.py", *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
-
-
 def run(args, env: dict[str, str], log_dir: Path) -> None:
     if args.cache_url:  # '' runs without Redis: rendered pages in each worker's memory
         subprocess.run(["redis-cli", "-u", args.cache_url, "flushdb"], check=True)
     started = time.monotonic()
-    manage(env, "collectstatic", "--noinput")  # the README's commands, in its order
-    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput", "-v0")  # the README's commands, in its order
+    manage(env, "migrate", "--noinput", "-v0")
     print(f"collectstatic + migrate: {time.monotonic() - started:.0f}s", flush=True)
     manage(
         env,
