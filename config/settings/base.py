@@ -157,6 +157,9 @@ PAGE_CACHE_KEY = os.environ.get("PAGE_CACHE_KEY", "record")
 # the queues' cache; 0 counts them every time. (The queues themselves are kept until
 # the worker computes them again: curation/queues.py.)
 QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS", "900"))
+# The page-to-author model file written by `manage.py train_matcher` (empty: the
+# shipped curation/matcher/model.json).
+MATCHER_MODEL = os.environ.get("MATCHER_MODEL", "").strip()
 
 # The API's throttle counts must be shared by every server process (each keeping its
 # own would let N workers through N times the rate): Redis when CACHE_URL names one,

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import F, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import Left, RowNumber
 
 from catalog.bulk import chunks
@@ -305,10 +305,12 @@ def _add_coauthor_candidates(
 
 @dataclass
 class _AuthorWords:
-    """An author's word counts, in total and per paper (to leave a page's papers out)."""
+    """An author's word counts, in total and per paper (to leave a page's papers out),
+    and the number of their authorships."""
 
     total: Counter[str] = field(default_factory=Counter)
     by_paper: dict[int, Counter[str]] = field(default_factory=dict)
+    profile_papers: int = 0
 
     def without(self, papers: Iterable[int]) -> Counter[str]:
         left_out = [self.by_paper[p] for p in papers if p in self.by_paper]
@@ -321,8 +323,9 @@ class _AuthorWords:
 
 
 def _author_words(author_ids: set[int]) -> dict[int, _AuthorWords]:
-    """The word counts of each author's MAX_TEXT_PAPERS newest live papers: one
-    query (a window function ranks each author's papers in the database)."""
+    """The word counts of each author's MAX_TEXT_PAPERS newest live papers, and the
+    number of their authorships: one query (window functions rank and count each
+    author's papers in the database)."""
     found: dict[int, _AuthorWords] = defaultdict(_AuthorWords)
     counted: dict[int, Counter[str]] = {}
     for chunk in chunks(author_ids):
@@ -331,18 +334,21 @@ def _author_words(author_ids: set[int]) -> dict[int, _AuthorWords]:
             .annotate(
                 rank=Window(
                     RowNumber(), partition_by=[F("author_id")], order_by=F("paper_id").desc()
-                )
+                ),
+                total=Window(Count("id"), partition_by=[F("author_id")]),
             )
             .filter(rank__lte=MAX_TEXT_PAPERS)
             .values_list(
                 "author_id",
                 "paper_id",
                 "paper__merged_into_id",
+                "total",
                 "paper__title",
                 Left("paper__abstract", ABSTRACT_CHARS),
             )
         )
-        for author_id, paper_id, merged, title, abstract in rows:
+        for author_id, paper_id, merged, total, title, abstract in rows:
+            found[author_id].profile_papers = total
             if merged is not None:
                 continue
             if paper_id not in counted:

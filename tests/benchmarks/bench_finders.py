@@ -529,18 +529,19 @@ def gold_authors(data: Path) -> None:
     )
 
 
-def gold_suggestions(data: Path) -> None:
+def aminer_pages(records: list[dict], loader: Loader, *, venues: bool = False) -> list:
+    """For each gold person of 6 papers or more, an anonymous page of 4 of their
+    papers (titles; their venues too with ``venues``), 2 of them taken off the
+    person's profile: [(page, author key)]."""
     from catalog.models import Authorship, SourceEntry, SourcePage
-    from curation.finders import page_suggestions
+    from catalog.normalize import venue_key
 
-    print("\n== page suggestions (AMiner: one author per gold person, anonymous pages)")
-    records = _aminer(data)
-    loader = _load_aminer(records, lambda r: f"person:{r['person_key']}")
+    venue_of = {r["pub_id"]: loader.venues.get(venue_key(r.get("venue") or "")) for r in records}
     by_person: dict[str, list[str]] = defaultdict(list)
     for r in records:
         if r["pub_id"] not in by_person[r["person_key"]]:
             by_person[r["person_key"]].append(r["pub_id"])
-    tests = []
+    made = []
     for index, (person_key, pubs) in enumerate(sorted(by_person.items())):
         if len(pubs) < 6:
             continue
@@ -560,12 +561,24 @@ def gold_suggestions(data: Path) -> None:
                     line=i + 2,
                     abstract="",
                     title=loader.papers[pub].title,
+                    venue=venue_of[pub] if venues else None,
+                    venue_name=venue_of[pub].name if venues and venue_of[pub] else "",
                     paper=loader.papers[pub],
                 )
                 for i, pub in enumerate(chosen)
             ]
         )
-        tests.append((page, author))
+        made.append((page, f"person:{person_key}"))
+    return made
+
+
+def gold_suggestions(data: Path) -> None:
+    from curation.finders import page_suggestions
+
+    print("\n== page suggestions (AMiner: one author per gold person, anonymous pages)")
+    records = _aminer(data)
+    loader = _load_aminer(records, lambda r: f"person:{r['person_key']}")
+    tests = [(page, loader.authors[key]) for page, key in aminer_pages(records, loader)]
     started = time.perf_counter()
     top1 = top3 = 0
     for page, author in tests:

@@ -22,6 +22,10 @@ PURE = {
     "curation.finders.text",
     "curation.finders.name_rules",
     "curation.finders.clustering",
+    "curation.matcher",
+    "curation.matcher.features",
+    "curation.matcher.model",
+    "curation.matcher.training",
 }
 
 
