@@ -29,6 +29,8 @@ FEATURES = (
     "cover_gap",  # cover minus the best other candidate's
     "explained",  # share of listed papers held, or written by someone the author wrote with
     "explained_gap",
+    "reach",  # share of the authors of the page's papers the author is, or wrote with
+    "reach_gap",
     "text",  # cosine of the page's words and the profile's other papers'
     "text_gap",
     "close_share",  # share of the profile's other papers close to the page's words
@@ -130,6 +132,7 @@ def features(
     listed = page.listed
     weights = {p: rarity(len(page.authors_of[p])) for p in listed}
     total_weight = sum(weights.values())
+    page_authors = frozenset().union(*page.authors_of.values())
     raw: dict[int, dict[str, float]] = {}
     for author_id, facts in candidates.items():
         found = evidence(page, author_id, facts)
@@ -141,6 +144,7 @@ def features(
             "explained": _share(found.held + found.linked, found.known),
             "log_profile": math.log1p(facts.profile_papers),
             "text": facts.text,
+            "reach": _share(len(page_authors & (facts.links | {author_id})), len(page_authors)),
             "close_share": _share(facts.close_papers, facts.other_papers),
             "venue": _share(found.venues_shared, found.page_venues),
         }
@@ -149,10 +153,17 @@ def features(
         "log_entries": math.log1p(page.entries),
         "single": float(len(candidates) == 1),
     }
-    for gap, base in (("cover_gap", "cover"), ("explained_gap", "explained"), ("text_gap", "text")):
+    gaps = (
+        ("cover_gap", "cover"),
+        ("explained_gap", "explained"),
+        ("reach_gap", "reach"),
+        ("text_gap", "text"),
+    )
+    for gap, base in gaps:
         for author_id, values in raw.items():
             others = [v[base] for a, v in raw.items() if a != author_id]
             values[gap] = values[base] - max(others, default=0.0)
+
     return {
         author_id: tuple(round({**values, **page_values}[name], 4) for name in FEATURES)
         for author_id, values in raw.items()

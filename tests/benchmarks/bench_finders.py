@@ -529,10 +529,12 @@ def gold_authors(data: Path) -> None:
     )
 
 
-def aminer_pages(records: list[dict], loader: Loader, *, venues: bool = False) -> list:
+def aminer_pages(
+    records: list[dict], loader: Loader, *, venues: bool = False, off: int = 2, prefix: str = "page"
+) -> list:
     """For each gold person of 6 papers or more, an anonymous page of 4 of their
-    papers (titles; their venues too with ``venues``), 2 of them taken off the
-    person's profile: [(page, author key)]."""
+    papers (titles; their venues too with ``venues``), ``off`` of them taken off
+    the person's profile: [(page, author key)]."""
     from catalog.models import Authorship, SourceEntry, SourcePage
     from catalog.normalize import venue_key
 
@@ -548,10 +550,14 @@ def aminer_pages(records: list[dict], loader: Loader, *, venues: bool = False) -
         chosen = sorted(pubs)[:4]
         author = loader.authors[f"person:{person_key}"]
         Authorship.objects.filter(
-            author=author, paper__in=[loader.papers[p] for p in chosen[2:]]
+            author=author, paper__in=[loader.papers[p] for p in chosen[4 - off :]]
         ).delete()
         page = SourcePage.objects.create(
-            source=f"page-{index}", kind="anonymous", label="Tony", content_hash="-", raw_text=""
+            source=f"{prefix}-{index}",
+            kind="anonymous",
+            label="Tony",
+            content_hash="-",
+            raw_text="",
         )
         SourceEntry.objects.bulk_create(
             [

@@ -15,6 +15,9 @@ decide authorship, each known by construction:
   are known by nothing else: a catalogue meets many such small profiles, all of
   them within someone's page); a few papers are consortium reports with dozens
   of authors;
+- partners: half the persons have a close partner in their circle who co-writes
+  most of the papers they lead (such a partner may hold more of a page than the
+  owner's incomplete profile);
 - niches: each person has a few subjects of their own; a paper's words mix the
   field's words with the niches of its authors, so a person's papers resemble
   each other more than their co-authors' other papers;
@@ -54,10 +57,12 @@ HOMONYM_SHARE = 0.1
 OUTSIDE_COAUTHOR_SHARE = 0.15  # co-authors from another circle of the field
 GUEST_SHARE = 0.3  # co-authors from outside any circle: known by a paper or a few
 GUEST_AGAIN_SHARE = 0.5  # a guest slot filled by an earlier guest of the field
+PARTNER_SHARE = 0.5  # persons with a close partner in their circle...
+PARTNER_PAPERS = 0.7  # ...who co-writes this share of the papers they lead
 NICHE_WORDS = 12  # each person's own subjects, within the field
 NICHE_SHARE = 0.15  # words of an abstract from the niches of its authors
-COMPLETE_SHARE = 0.5  # persons the catalogue knows completely (a named page); the rest
-PARTIAL_KNOWN = (0.2, 0.7)  # are known by this share of their papers (others' pages)
+COMPLETE_SHARE = 0.25  # persons the catalogue knows completely (a named page); the rest
+PARTIAL_KNOWN = (0.1, 0.6)  # are known by this share of their papers (others' pages)
 CONSORTIUM_SHARE = 0.015
 CIRCLE_SIZE = (2, 10)
 
@@ -197,11 +202,18 @@ def make_world(persons: int = 3000, seed: int = 0) -> World:
         guests_of_field[field].append(key)
         return key
 
+    partner = {
+        key: rng.choice([p for p in circles[person.circle] if p != key])
+        for key, person in sorted(people.items())
+        if person.circle >= 0 and len(circles[person.circle]) > 1 and rng.random() < PARTNER_SHARE
+    }
     for person in list(people.values()):  # guests join during the loop
         led = min(80, max(1, round(rng.lognormvariate(1.2, 0.9))))
         for _ in range(led):
             field = rng.choice(person.fields)
             authors = [person.key]
+            if person.key in partner and rng.random() < PARTNER_PAPERS:
+                authors.append(partner[person.key])
             if rng.random() < CONSORTIUM_SHARE:
                 pool = [p for c in circles_of_field[person.fields[0]] for p in circles[c]]
                 authors += rng.sample(pool, min(len(pool), rng.randint(20, 50)))

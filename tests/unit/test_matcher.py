@@ -74,6 +74,8 @@ def test_features_compare_each_candidate_with_the_best_other():
     assert (owner["cover_gap"], coauthor["cover_gap"]) == (0.25, -0.25)
     assert (owner["explained"], coauthor["explained"]) == (1.0, 0.5)
     assert (owner["text_gap"], coauthor["text_gap"]) == (0.3, -0.3)
+    assert (owner["reach"], coauthor["reach"]) == (0.6667, 0.3333)
+    assert (owner["reach_gap"], coauthor["reach_gap"]) == (0.3333, -0.3333)
 
 
 def test_features_weigh_rare_papers_and_read_the_venues_and_the_page():
