@@ -31,6 +31,7 @@ FEATURES = (
     "explained_gap",
     "reach",  # share of the authors of the page's papers the author is, or wrote with
     "reach_gap",
+    "reach_gap_outside",  # reach_gap x the share of the profile outside the page
     "text",  # cosine of the page's words and the profile's other papers'
     "text_gap",
     "close_share",  # share of the profile's other papers close to the page's words
@@ -139,6 +140,7 @@ def features(
         held_weight = sum(w for p, w in weights.items() if author_id in page.authors_of[p])
         raw[author_id] = {
             "cover": _share(found.held, found.known),
+            "held": found.held,
             "weighted_cover": held_weight / total_weight if total_weight else 0.0,
             "exclusive": _share(found.only_here, found.known),
             "explained": _share(found.held + found.linked, found.known),
@@ -163,6 +165,10 @@ def features(
         for author_id, values in raw.items():
             others = [v[base] for a, v in raw.items() if a != author_id]
             values[gap] = values[base] - max(others, default=0.0)
+    for author_id, values in raw.items():
+        # Links outside the page say more when the page is a small part of the profile.
+        outside = 1.0 - _share(values["held"], candidates[author_id].profile_papers)
+        values["reach_gap_outside"] = values["reach_gap"] * outside
 
     return {
         author_id: tuple(round({**values, **page_values}[name], 4) for name in FEATURES)

@@ -49,7 +49,9 @@ from tests.benchmarks.bench_finders import (  # noqa: E402
     aminer_pages,
 )
 
-SYNTHETIC_PERSONS, SYNTHETIC_PAGES = 3000, 1500
+SYNTHETIC_PERSONS, SYNTHETIC_PAGES = 3000, 1000
+TRAINING_WORLDS = ((0, "scraped"), (2, "institutional"))  # (seed, catalogue kind)
+HELD_OUT_WORLDS = ((1, "scraped"), (3, "institutional"))
 
 
 def main() -> None:
@@ -89,15 +91,18 @@ def main() -> None:
 # --- synthetic pages -----------------------------------------------------------------
 
 
-def load_world(persons: int, seed: int, pages: int):
-    """The world in the catalogue, and its anonymous pages: [(page, plan)]."""
+def load_world(persons: int, seed: int, pages: int, kind: str = "scraped"):
+    """The world in the catalogue (emptied first), and its anonymous pages: [(page, plan)]."""
+    from django.core.management import call_command
+
     from catalog.models import SourceEntry, SourcePage
     from catalog.normalize import venue_key
     from tests.benchmarks.people import catalogue_authorships, make_world, page_plans
 
+    call_command("flush", interactive=False, verbosity=0)
     world = make_world(persons, seed)
     plans = page_plans(world, pages=pages, seed=seed)
-    listed = catalogue_authorships(world, plans, seed=seed)
+    listed = catalogue_authorships(world, plans, seed=seed, kind=kind)
     loader = Loader()
     for paper in world.papers.values():
         loader.paper(paper.key, paper.title, paper.abstract, paper.venue)
@@ -158,37 +163,46 @@ def write_shipped_examples(args) -> None:
     from curation.matcher.training import SHIPPED_EXAMPLES, Example, write_examples
 
     started = time.perf_counter()
-    world, loader, made = load_world(SYNTHETIC_PERSONS, 0, SYNTHETIC_PAGES)
-    pages, _ = labelled_pages(made, loader, lambda plan: None if plan.no_profile else plan.owner)
-    name_of = {plan.owner: world.persons[plan.owner].name for _, plan in made}
-    owner_of_page = {page.source: plan.owner for page, plan in made}
-    examples = [
-        Example(
-            group=name_of[owner_of_page[source]],
-            page=source,
-            author=author,
-            label=label,
-            values=values,
+    examples, summary = [], []
+    for seed, kind in TRAINING_WORLDS:
+        world, loader, made = load_world(SYNTHETIC_PERSONS, seed, SYNTHETIC_PAGES, kind)
+        pages, _ = labelled_pages(
+            made, loader, lambda plan: None if plan.no_profile else plan.owner
         )
-        for source, candidates in sorted(pages.items())
-        for author, (label, values) in sorted(candidates.items())
-    ]
+        name_of = {plan.owner: world.persons[plan.owner].name for _, plan in made}
+        owner_of_page = {page.source: plan.owner for page, plan in made}
+        examples += [
+            Example(
+                group=f"{seed}:{name_of[owner_of_page[source]]}",
+                page=source,
+                author=f"{seed}:{author}",
+                label=label,
+                values=values,
+            )
+            for source, candidates in sorted(pages.items())
+            for author, (label, values) in sorted(candidates.items())
+        ]
+        summary.append(
+            f"{kind} world {seed}: {len(world.persons):,} persons, {len(world.papers):,} "
+            f"papers, {len(made):,} pages"
+        )
     count = write_examples(SHIPPED_EXAMPLES, examples)
     print(
-        f"{len(world.persons):,} persons, {len(world.papers):,} papers, {len(made):,} pages -> "
-        f"{count:,} examples ({sum(e.label for e in examples):,} positive) in "
+        f"{'; '.join(summary)} -> {count:,} examples "
+        f"({sum(e.label for e in examples):,} positive) in "
         f"{SHIPPED_EXAMPLES.relative_to(ROOT)} ({SHIPPED_EXAMPLES.stat().st_size:,} bytes), "
         f"{time.perf_counter() - started:.0f}s"
     )
 
 
 def synthetic(args) -> None:
-    print("\n== synthetic pages held out (people.py, seed 1: no person of the examples)")
-    world, loader, made = load_world(SYNTHETIC_PERSONS, 1, SYNTHETIC_PAGES)
-    pages, gathered = labelled_pages(
-        made, loader, lambda plan: None if plan.no_profile else plan.owner
-    )
-    report(pages, gathered, made, loader, args, label="synthetic")
+    for seed, kind in HELD_OUT_WORLDS:
+        print(f"\n== synthetic pages held out ({kind} catalogue, seed {seed}: other persons)")
+        world, loader, made = load_world(SYNTHETIC_PERSONS, seed, SYNTHETIC_PAGES, kind)
+        pages, gathered = labelled_pages(
+            made, loader, lambda plan: None if plan.no_profile else plan.owner
+        )
+        report(pages, gathered, made, loader, args, label=f"synthetic-{kind}")
 
 
 # --- AMiner ----------------------------------------------------------------------------

@@ -9,12 +9,13 @@ decide authorship, each known by construction:
 - fields: each of FIELDS fields has its own words (a share of the corpus's
   abstract and title words plus made-up jargon) and its own venues; a person
   works in one field, some in two;
-- circles: persons belong to research groups of 2-10 in one field; a paper's
-  co-authors come from the lead's circle, sometimes from another circle of the
-  field, often guests (persons in no circle, who write one paper or a few and
-  are known by nothing else: a catalogue meets many such small profiles, all of
-  them within someone's page); a few papers are consortium reports with dozens
-  of authors;
+- circles: persons belong to research groups of 2-10 in one field; each person
+  has their own collaborators (some of the circle, a few of other circles of
+  the field: no circle is a clique), from whom the co-authors of the papers they
+  lead come, the closest most often; often guests (persons in no circle, who
+  write one paper or a few and are known by nothing else: a catalogue meets
+  many such small profiles, all of them within someone's page); a few papers
+  are consortium reports with dozens of authors;
 - partners: half the persons have a close partner in their circle who co-writes
   most of the papers they lead (such a partner may hold more of a page than the
   owner's incomplete profile);
@@ -207,6 +208,11 @@ def make_world(persons: int = 3000, seed: int = 0) -> World:
         for key, person in sorted(people.items())
         if person.circle >= 0 and len(circles[person.circle]) > 1 and rng.random() < PARTNER_SHARE
     }
+    collaborators = {
+        key: _collaborators(rng, key, person, circles, circles_of_field)
+        for key, person in sorted(people.items())
+        if person.circle >= 0
+    }
     for person in list(people.values()):  # guests join during the loop
         led = min(80, max(1, round(rng.lognormvariate(1.2, 0.9))))
         for _ in range(led):
@@ -218,16 +224,12 @@ def make_world(persons: int = 3000, seed: int = 0) -> World:
                 pool = [p for c in circles_of_field[person.fields[0]] for p in circles[c]]
                 authors += rng.sample(pool, min(len(pool), rng.randint(20, 50)))
             else:
+                mine = collaborators[person.key]
                 for _ in range(rng.choices((0, 1, 2, 3, 4, 5), (15, 25, 25, 20, 10, 5))[0]):
-                    draw = rng.random()
-                    if draw < GUEST_SHARE:
+                    if rng.random() < GUEST_SHARE or not mine:
                         authors.append(guest(field))
-                        continue
-                    if draw < GUEST_SHARE + OUTSIDE_COAUTHOR_SHARE:
-                        circle = rng.choice(circles_of_field[person.fields[0]])
-                    else:
-                        circle = person.circle
-                    authors.append(rng.choice(circles[circle]))
+                    else:  # the first of one's collaborators the most often
+                        authors.append(mine[min(len(mine) - 1, int(rng.expovariate(0.5)))])
             key = f"paper{len(papers)}"
             authors = list(dict.fromkeys(authors))
             own_words = [w for a in authors[:3] for w in niche[a]]
@@ -244,6 +246,27 @@ def make_world(persons: int = 3000, seed: int = 0) -> World:
                 authors=tuple(dict.fromkeys(authors)),
             )
     return World(people, papers)
+
+
+def _collaborators(
+    rng: random.Random,
+    key: str,
+    person: Person,
+    circles: list[list[str]],
+    circles_of_field: dict[int, list[int]],
+) -> list[str]:
+    """One's own collaborators, the closest first: some members of one's circle and
+    a few of other circles of the field. Each person has their own (no circle is a
+    clique), so the authors of a person's papers are that person's collaborators
+    more than anyone else's."""
+    circle = [p for p in circles[person.circle] if p != key]
+    mine = rng.sample(circle, min(len(circle), rng.randint(2, 5)))
+    for _ in range(rng.randint(0, 3)):
+        if rng.random() < OUTSIDE_COAUTHOR_SHARE * 4:
+            other = rng.choice(circles_of_field[person.fields[0]])
+            if circles[other] and other != person.circle:
+                mine.append(rng.choice(circles[other]))
+    return list(dict.fromkeys(mine))
 
 
 def _title(rng: random.Random, vocabulary: _Vocabulary, field: int) -> str:
@@ -278,8 +301,10 @@ def page_plans(
 ) -> list[PagePlan]:
     """Anonymous pages of ``pages`` distinct persons (in circles) with 4 papers or more.
 
-    A page lists 2-12 of the owner's papers. For an owner with a profile, 0 to
-    all but one of them are taken off the profile (the page brings them); for a
+    A page lists a fifth of the owner's papers to all of them (2 to 12). For an
+    owner with a profile, some of them are taken off the profile (the page brings
+    them): a share drawn as the square of a uniform number, so mostly few,
+    sometimes all but one; for a
     ``no_profile_share`` of owners, the owner has no profile at all.
     """
     rng = _rng(seed, "pages")
@@ -300,35 +325,64 @@ def page_plans(
     plans = []
     for owner in owners:
         own = sorted(papers_of[owner])
-        listed = tuple(rng.sample(own, rng.randint(2, min(12, len(own)))))
+        # A page lists from a fifth of the owner's papers to all of them (2 to 12).
+        size = max(2, min(12, round(len(own) * rng.uniform(0.2, 1.0))))
+        listed = tuple(rng.sample(own, size))
         no_profile = rng.random() < no_profile_share
-        off = () if no_profile else tuple(listed[: rng.randint(0, len(listed) - 1)])
+        # Mostly a few of the page's papers missing from the profile, sometimes most.
+        missing = min(len(listed) - 1, int(len(listed) * rng.random() ** 2))
+        off = () if no_profile else tuple(listed[:missing])
         text = rng.choices(("abstract", "title", "both"), (5, 3, 2))[0]
         plans.append(PagePlan(owner, listed, off, no_profile, text))
     return plans
 
 
+CATALOGUE_KINDS = ("scraped", "institutional")
+MEMBER_SHARE = 0.05  # persons other than page owners whose lists an institution holds
+
+
 def catalogue_authorships(
-    world: World, plans: list[PagePlan], *, seed: int = 0
+    world: World, plans: list[PagePlan], *, seed: int = 0, kind: str = "scraped"
 ) -> set[tuple[str, str]]:
-    """(person, paper) pairs the catalogue lists, as a catalogue built from scraped
-    pages knows them: COMPLETE_SHARE of persons in circles (and every page owner
-    with a profile) completely, less the papers their page brings; the others,
-    and guests, by a PARTIAL_KNOWN share of their papers; page owners without a
-    profile not at all."""
+    """(person, paper) pairs the catalogue lists.
+
+    Every page owner with a profile, and COMPLETE_SHARE of the other persons in
+    circles (MEMBER_SHARE in an institutional catalogue), are known completely
+    (less the papers an owner's page brings); page owners without a profile not
+    at all. The others depend on ``kind``:
+
+    - "scraped" (a catalogue of scraped author pages): each by a PARTIAL_KNOWN
+      share of their papers (a truncated page of their own);
+    - "institutional" (a catalogue of its members' complete publication lists, as
+      a department's repository): by exactly the papers they wrote with someone
+      known completely, as co-authors of those; nothing else of theirs.
+    """
+    if kind not in CATALOGUE_KINDS:
+        raise ValueError(f"kind: one of {CATALOGUE_KINDS}")
     rng = _rng(seed, "catalogue")
     owners = {plan.owner: plan for plan in plans}
     listed = set()
+    complete = set()
     for person, papers in sorted(world.papers_of().items()):
         plan = owners.get(person)
         if plan is not None and plan.no_profile:
             continue
-        if plan is not None or (
-            world.persons[person].circle >= 0 and rng.random() < COMPLETE_SHARE
-        ):
+        share_known = COMPLETE_SHARE if kind == "scraped" else MEMBER_SHARE
+        if plan is not None or (world.persons[person].circle >= 0 and rng.random() < share_known):
             off = set(plan.off_profile) if plan else set()
             listed |= {(person, paper) for paper in papers if paper not in off}
+            complete.add(person)
             continue
-        share = rng.uniform(*PARTIAL_KNOWN)
-        listed |= {(person, paper) for paper in papers if rng.random() < share}
+        if kind == "scraped":
+            share = rng.uniform(*PARTIAL_KNOWN)
+            listed |= {(person, paper) for paper in papers if rng.random() < share}
+    if kind == "institutional":
+        no_profile = {plan.owner for plan in plans if plan.no_profile}
+        for paper in world.papers.values():
+            if complete.intersection(paper.authors):
+                listed |= {
+                    (person, paper.key)
+                    for person in paper.authors
+                    if person not in complete and person not in no_profile
+                }
     return listed

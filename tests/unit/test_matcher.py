@@ -76,6 +76,8 @@ def test_features_compare_each_candidate_with_the_best_other():
     assert (owner["text_gap"], coauthor["text_gap"]) == (0.3, -0.3)
     assert (owner["reach"], coauthor["reach"]) == (0.6667, 0.3333)
     assert (owner["reach_gap"], coauthor["reach_gap"]) == (0.3333, -0.3333)
+    # 3 of the owner's 20 papers are on the page, 2 of the co-author's 3
+    assert (owner["reach_gap_outside"], coauthor["reach_gap_outside"]) == (0.2833, -0.1111)
 
 
 def test_features_weigh_rare_papers_and_read_the_venues_and_the_page():
