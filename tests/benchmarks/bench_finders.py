@@ -349,10 +349,30 @@ def _reset() -> None:
         model.objects.all().delete()
 
 
+def _precision_at_recall(ranked: list, positives: set, *, target: float = 0.95) -> str:
+    """Over the prefixes of the ranked pairs (score thresholds): the best precision
+    of one whose recall reaches ``target`` ('not reached' when none does), and the
+    best recall of one whose precision does."""
+    best, at_precision, right = None, 0.0, 0
+    for count, pair in enumerate(ranked, start=1):
+        right += pair in positives
+        if right / len(positives) >= target:
+            best = max(best or 0.0, right / count)
+        if right / count >= target:
+            at_precision = max(at_precision, right / len(positives))
+    reached = f"{best:.1%}" if best is not None else "not reached"
+    return (
+        f"; precision at recall {target:.0%}: {reached}; recall at precision {target:.0%}: "
+        f"{at_precision:.1%}"
+    )
+
+
 def gold_papers(data: Path) -> None:
     from catalog.normalize import title_key
 
     print("\n== duplicate papers")
+    union_records: list[tuple[str, dict]] = []
+    union_positives: set = set()
     for name in BIB_DEDUPE_SETS:
         folder = data / "bib-dedupe-benchmark" / name
         _reset()
@@ -365,6 +385,8 @@ def gold_papers(data: Path) -> None:
         with (folder / "merged_record_ids.csv").open(encoding="utf-8") as handle:
             groups = [row["merged_ids"].split(";") for row in csv.DictReader(handle)]
         positives = _pairs(groups)
+        union_records += [(f"{name}:{r['ID']}", r) for r in records]
+        union_positives |= {(f"{name}:{a}", f"{name}:{b}") for a, b in positives}
         same_title = sum(
             1
             for a, b in positives
@@ -376,7 +398,26 @@ def gold_papers(data: Path) -> None:
         )
         key_of_id = {p.pk: key for key, p in loader.papers.items()}
         ranked = _paper_pairs_found(key_of_id)
-        print("  " + _precision_recall(set(ranked), positives) + _top_precision(ranked, positives))
+        print(
+            "  "
+            + _precision_recall(set(ranked), positives)
+            + _top_precision(ranked, positives)
+            + _precision_at_recall(ranked, positives)
+        )
+
+    _reset()
+    loader = Loader()
+    for key, r in union_records:
+        loader.paper(key, r.get("title", ""), r.get("abstract", ""), r.get("journal", ""))
+    loader.save()
+    union_positives = {tuple(sorted(pair)) for pair in union_positives}
+    print(f"bib-dedupe union: {len(union_records):,} records, {len(union_positives):,} pairs")
+    ranked = _paper_pairs_found({p.pk: key for key, p in loader.papers.items()})
+    print(
+        "  "
+        + _precision_recall(set(ranked), union_positives)
+        + _precision_at_recall(ranked, union_positives)
+    )
 
     _reset()
     folder = data / "s2apler-paper-dedup"
@@ -407,7 +448,12 @@ def gold_papers(data: Path) -> None:
         f"s2apler: {len(papers):,} records, {len(positives):,} duplicate pairs in labelled "
         f"clusters (pairs with an unlabelled record are not judged)"
     )
-    print("  " + _precision_recall(judged, positives, judged) + _top_precision(ranked, positives))
+    print(
+        "  "
+        + _precision_recall(judged, positives, judged)
+        + _top_precision(ranked, positives)
+        + _precision_at_recall(ranked, positives)
+    )
 
 
 # --- AMiner ---------------------------------------------------------------------------
