@@ -9,6 +9,10 @@ co-authors change. :func:`renew_pages` moves the version of exactly those
 records, in the caller's transaction; the page cache, ``ETag`` and
 ``Last-Modified`` of every other page stay as they were.
 
+The same pass keeps ``Author.has_papers`` (at least one authorship: listed
+publicly) for every author it renews: an author whose last authorship went (a
+page unassigned) leaves the lists, and comes back when an undo returns it.
+
 Once the transaction commits, ``catalogue_changed`` is sent (the curators' queues
 are computed again from what changed). Shared upkeep of the importer and the
 curation services (both call it; it calls neither).
@@ -57,4 +61,19 @@ def renew_pages(
         )
     for part in chunks(sorted(author_ids), CHUNK):
         Author.objects.filter(pk__in=part).update(page_changed_at=now)
+        _keep_has_papers(part)
     transaction.on_commit(lambda: catalogue_changed.send(sender=Paper), robust=True)
+
+
+def _keep_has_papers(author_ids: list[int]) -> None:
+    """Set ``has_papers`` of these authors from their authorships: three queries."""
+    with_papers = set(
+        Authorship.objects.filter(author_id__in=author_ids)
+        .order_by()
+        .values_list("author_id", flat=True)
+        .distinct()
+    )
+    Author.objects.filter(pk__in=with_papers, has_papers=False).update(has_papers=True)
+    Author.objects.filter(pk__in=set(author_ids) - with_papers, has_papers=True).update(
+        has_papers=False
+    )

@@ -120,16 +120,20 @@ class Author(MergeableRecord):
     sort_key = models.CharField(max_length=400, db_index=True)
     slug = models.SlugField(max_length=120, unique=True)
     orcid = models.CharField("ORCID", max_length=19, blank=True, validators=[validate_orcid])
+    # At least one authorship: only such authors are listed publicly (an author whose
+    # last page was unassigned keeps its address, which answers 410 Gone). Kept by
+    # catalog.freshness.renew_pages, which every write calls.
+    has_papers = models.BooleanField(default=True)
 
     class Meta(MergeableRecord.Meta):
         ordering = ["sort_key", "slug"]
         indexes = [
             *MergeableRecord.Meta.indexes,
-            # The author list: live authors in order, read 50 at a time from the index.
+            # The author list: listed authors in order, read 50 at a time from the index.
             models.Index(
                 fields=["sort_key", "slug"],
-                condition=Q(merged_into__isnull=True),
-                name="author_live_order_idx",
+                condition=Q(merged_into__isnull=True, has_papers=True),
+                name="author_listed_order_idx",
             ),
         ]
         constraints = [

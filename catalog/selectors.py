@@ -66,6 +66,11 @@ def live_authors() -> QuerySet[Author]:
     return Author.objects.live()
 
 
+def listed_authors() -> QuerySet[Author]:
+    """Live authors with at least one paper: those public lists show."""
+    return Author.objects.live().filter(has_papers=True)
+
+
 def live_papers() -> QuerySet[Paper]:
     return Paper.objects.live()
 
@@ -84,7 +89,7 @@ def catalogue_figures() -> CatalogueFigures:
     papers = live_papers().count()
     abstract_only = live_papers().filter(title_key="").count()
     return CatalogueFigures(
-        authors=live_authors().count(),
+        authors=listed_authors().count(),
         papers=papers,
         titled_papers=papers - abstract_only,
         abstract_only_papers=abstract_only,
@@ -221,8 +226,9 @@ def search_authors(queryset: QuerySet[Author], text: str) -> QuerySet[Author]:
 
 
 def author_list(*, query: str = "", letter: str = "") -> QuerySet[Author]:
-    """Live authors in alphabetical order of family name, with their paper counts."""
-    authors = live_authors()
+    """Listed authors (live, with a paper) in alphabetical order of family name, with
+    their paper counts."""
+    authors = listed_authors()
     if query:
         authors = search_authors(authors, query)
     if letter:

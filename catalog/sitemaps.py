@@ -1,4 +1,5 @@
-"""sitemap.xml: every live author, paper and venue, split in pages of 10,000."""
+"""sitemap.xml: every listed author (live, with a paper), live paper and venue, split
+in pages of 10,000."""
 
 from django.contrib.sitemaps import Sitemap
 
@@ -13,7 +14,7 @@ class _CatalogueSitemap(Sitemap):
 
 class AuthorSitemap(_CatalogueSitemap):
     def items(self):
-        return selectors.live_authors().only("slug", "updated_at").order_by("id")
+        return selectors.listed_authors().only("slug", "updated_at").order_by("id")
 
     def lastmod(self, author):
         return author.updated_at

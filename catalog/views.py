@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView, TemplateView
@@ -176,6 +176,12 @@ class AuthorDetailView(RedirectToLiveMixin, DetailView):
     template_name = "catalog/author_detail.html"
     context_object_name = "author"
     lookup = staticmethod(selectors.author_by_slug)
+
+    def get(self, request, *args, **kwargs):
+        author = _record(request, self.lookup, kwargs["slug"])
+        if author.slug == kwargs["slug"] and not author.has_papers:
+            return render(request, "catalog/author_gone.html", {"author": author}, status=410)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         author = self.object

@@ -16,6 +16,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from .. import selectors
@@ -123,6 +124,12 @@ class RedirectMergedMixin:
         return record
 
 
+class AuthorGone(APIException):
+    status_code = 410
+    default_detail = "This author holds no papers any more and is no longer listed."
+    default_code = "gone"
+
+
 # --- viewsets ------------------------------------------------------------------------
 
 
@@ -151,6 +158,12 @@ class AuthorViewSet(RedirectMergedMixin, ReadOnlyViewSet):
 
     def get_queryset(self):
         return selectors.author_list()
+
+    def live_record(self):
+        record = super().live_record()
+        if not isinstance(record, HttpResponse) and not record.has_papers:
+            raise AuthorGone()
+        return record
 
     def prepare(self, author):
         return details.author_with_provenance(author, limit=EMBEDDED)
