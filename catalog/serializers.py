@@ -156,10 +156,22 @@ class PaperEntrySerializer(EntrySerializer):
 # --- authors ------------------------------------------------------------------------
 
 
+class HomonymHintSerializer(serializers.Serializer):
+    venue = serializers.CharField(allow_null=True, help_text="The author's most frequent venue.")
+    coauthor = serializers.CharField(
+        allow_null=True, help_text="The co-author they share most papers with."
+    )
+    papers = serializers.IntegerField()
+
+
 class AuthorListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:author-detail", lookup_field="slug")
     orcid = serializers.SerializerMethodField()
     paper_count = _count("How many papers the author has.")
+    homonym = serializers.SerializerMethodField(
+        help_text="When another listed author has the same name: what tells this one apart "
+        "(null otherwise)."
+    )
 
     class Meta:
         model = Author
@@ -171,10 +183,16 @@ class AuthorListSerializer(serializers.ModelSerializer):
             "given_name",
             "orcid",
             "paper_count",
+            "homonym",
         ]
 
     def get_orcid(self, author: Author) -> str | None:
         return author.orcid or None
+
+    @extend_schema_field(HomonymHintSerializer(allow_null=True))
+    def get_homonym(self, author: Author) -> dict | None:
+        hint = self.context.get("hints", {}).get(author.pk)
+        return hint.as_dict() if hint else None
 
 
 class AuthorPaperSerializer(serializers.ModelSerializer):

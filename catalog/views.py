@@ -17,6 +17,7 @@ from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import selectors
+from .homonyms import homonym_hints
 from .models import MergeableRecord, Venue
 
 PAPERS_PER_PAGE = 50
@@ -163,12 +164,16 @@ class AuthorListView(ListView):
         return selectors.author_list(query=self.query, letter=self.letter)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             query=self.query,
             letter=self.letter,
             letters=string.ascii_uppercase,
             **kwargs,
         )
+        hints = homonym_hints(context["authors"])
+        for author in context["authors"]:
+            author.hint = hints.get(author.pk)
+        return context
 
 
 @conditional_record

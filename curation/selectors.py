@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from catalog.homonyms import homonym_hints
 from catalog.models import Author, Authorship, Paper, SourceEntry, SourcePage
 from catalog.selectors import author_by_slug, live_authors, paper_by_slug, search_authors
 
@@ -188,11 +189,21 @@ def curator_names() -> list[str]:
 
 
 def author_choices(query: str, *, limit: int = 20, exclude: Iterable[int] = ()) -> list[Author]:
-    """The author picker: live authors matching any name variant, diacritics ignored."""
+    """The author picker: live authors matching any name variant, diacritics ignored;
+    each with ``.hint`` (:func:`catalog.homonyms.homonym_hints`: what tells it apart
+    from a listed author of the same name, else None)."""
     if not query.strip():
         return []
     authors = search_authors(live_authors(), query).exclude(pk__in=list(exclude))
-    return list(authors.order_by("sort_key", "slug")[:limit])
+    return with_hints(list(authors.order_by("sort_key", "slug")[:limit]))
+
+
+def with_hints(authors: list[Author]) -> list[Author]:
+    """The authors, each given ``.hint`` (None unless a namesake is listed)."""
+    hints = homonym_hints(authors)
+    for author in authors:
+        author.hint = hints.get(author.pk)
+    return authors
 
 
 def paper_counts(author_ids: Iterable[int]) -> dict[int, int]:

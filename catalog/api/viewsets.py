@@ -27,6 +27,7 @@ from ..filters import (
     SelectorSearchFilter,
     VenueFilter,
 )
+from ..homonyms import homonym_hints
 from ..models import SourcePage
 from ..serializers import (
     EMBEDDED,
@@ -158,6 +159,15 @@ class AuthorViewSet(RedirectMergedMixin, ReadOnlyViewSet):
 
     def get_queryset(self):
         return selectors.author_list()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.action == "list":  # sub-lists page through papers and co-authors
+            self.hints = homonym_hints(page or [])
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "hints": getattr(self, "hints", {})}
 
     def live_record(self):
         record = super().live_record()

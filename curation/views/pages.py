@@ -31,6 +31,7 @@ class PageAssignView(OperationView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:200]
         suggestions = finders.page_suggestions(self.page) if self.page.author_id is None else []
+        selectors.with_hints([s.author for s in suggestions])
         return super().get_context_data(
             page=self.page,
             query=query,

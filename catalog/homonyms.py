@@ -1,0 +1,90 @@
+"""What tells apart authors who share a name (homonyms), for lists that show them.
+
+Two listed authors with the same folded name ("Wu, Jeff" twice) look the same in
+a list; DBLP's answer is to show what separates them. ``homonym_hints`` gives,
+for the authors of one list page whose name another listed author shares, their
+most frequent venue, their most frequent co-author and their paper count. The
+public author list, the API list and the curators' author pickers use it. Reads
+only; a fixed number of queries whatever the size of the profiles.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, F
+
+from .models import Appearance, Author, Authorship
+
+
+@dataclass(frozen=True)
+class AuthorHint:
+    """``venue``: the venue most of the author's papers appear in; ``coauthor``: the
+    author they share most papers with ("" when none); ``papers``: their count."""
+
+    venue: str
+    coauthor: str
+    papers: int
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        return {
+            "venue": self.venue or None,
+            "coauthor": self.coauthor or None,
+            "papers": self.papers,
+        }
+
+
+def homonym_hints(authors: Iterable[Author]) -> dict[int, AuthorHint]:
+    """Author id -> hint, for those of ``authors`` whose folded name (``sort_key``)
+    another listed author (live, with a paper) shares. One query when no name is
+    shared, four otherwise."""
+    authors = list(authors)
+    keys = {a.sort_key for a in authors}
+    if not keys:
+        return {}
+    shared = set(
+        Author.objects.filter(merged_into__isnull=True, has_papers=True, sort_key__in=keys)
+        .order_by()
+        .values("sort_key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("sort_key", flat=True)
+    )
+    ids = sorted({a.pk for a in authors if a.sort_key in shared})
+    if not ids:
+        return {}
+    venues = _most_frequent(
+        Appearance.objects.filter(paper__authorships__author_id__in=ids)
+        .order_by()
+        .values_list("paper__authorships__author_id", "venue__name")
+        .annotate(n=Count("id"))
+    )
+    coauthors = _most_frequent(
+        Authorship.objects.filter(paper__authorships__author_id__in=ids)
+        .exclude(author_id=F("paper__authorships__author_id"))
+        .filter(author__merged_into__isnull=True)
+        .order_by()
+        .values_list("paper__authorships__author_id", "author__display_name")
+        .annotate(n=Count("id"))
+    )
+    papers = dict(
+        Authorship.objects.filter(author_id__in=ids)
+        .order_by()
+        .values_list("author_id")
+        .annotate(n=Count("id"))
+    )
+    return {
+        pk: AuthorHint(venues.get(pk, ""), coauthors.get(pk, ""), papers.get(pk, 0)) for pk in ids
+    }
+
+
+def _most_frequent(rows: Iterable[tuple[int, str, int]]) -> dict[int, str]:
+    """(author, name, count) rows -> each author's name with the highest count (ties:
+    the first name in alphabetical order)."""
+    best: dict[int, tuple[int, str]] = defaultdict(lambda: (0, ""))
+    for author_id, name, count in rows:
+        if (-count, name) < (-best[author_id][0], best[author_id][1]) or not best[author_id][1]:
+            best[author_id] = (count, name)
+    return {author_id: name for author_id, (_, name) in best.items()}
