@@ -576,11 +576,19 @@ def gold_authors(data: Path) -> None:
 
 
 def aminer_pages(
-    records: list[dict], loader: Loader, *, venues: bool = False, off: int = 2, prefix: str = "page"
+    records: list[dict],
+    loader: Loader,
+    *,
+    venues: bool = False,
+    off: int = 2,
+    prefix: str = "page",
+    whole: bool = False,
 ) -> list:
     """For each gold person of 6 papers or more, an anonymous page of 4 of their
     papers (titles; their venues too with ``venues``), ``off`` of them taken off
-    the person's profile: [(page, author key)]."""
+    the person's profile: [(page, author key)]. ``whole``: the page lists every
+    paper of the person instead (at most 40), a quarter of them (rounded up) off
+    the profile, as an author page lists a whole publication list."""
     from catalog.models import Authorship, SourceEntry, SourcePage
     from catalog.normalize import venue_key
 
@@ -593,10 +601,12 @@ def aminer_pages(
     for index, (person_key, pubs) in enumerate(sorted(by_person.items())):
         if len(pubs) < 6:
             continue
-        chosen = sorted(pubs)[:4]
+        chosen = sorted(pubs)[: 40 if whole else 4]
+        if whole:
+            off = -(-len(chosen) // 4)
         author = loader.authors[f"person:{person_key}"]
         Authorship.objects.filter(
-            author=author, paper__in=[loader.papers[p] for p in chosen[4 - off :]]
+            author=author, paper__in=[loader.papers[p] for p in chosen[len(chosen) - off :]]
         ).delete()
         page = SourcePage.objects.create(
             source=f"{prefix}-{index}",

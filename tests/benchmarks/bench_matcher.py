@@ -216,16 +216,20 @@ def aminer(args) -> None:
     data = Path(args.data)
     print("\n== AMiner (never trained on): one author per gold person, anonymous pages")
     records = _aminer(data)
-    for off, heading in (
-        (1, "the person has a profile holding 3 of the page's 4 papers"),
-        (2, "the person has a profile holding 2 of the page's 4 papers (the stress case)"),
+    for design, heading in (
+        ("whole", "the page lists all the person's papers, their profile three quarters"),
+        ("1", "the person has a profile holding 3 of the page's 4 papers"),
+        ("2", "the person has a profile holding 2 of the page's 4 papers (the stress case)"),
     ):
         call_command("flush", interactive=False, verbosity=0)
         loader = _load_aminer(records, lambda r: f"person:{r['person_key']}")
-        made = aminer_pages(records, loader, venues=True, off=off)
+        if design == "whole":
+            made = aminer_pages(records, loader, venues=True, whole=True)
+        else:
+            made = aminer_pages(records, loader, venues=True, off=int(design))
         pages, gathered = labelled_pages(made, loader, lambda owner: owner)
         print(f"-- {heading}")
-        report(pages, gathered, made, loader, args, label=f"aminer-{off}-off")
+        report(pages, gathered, made, loader, args, label=f"aminer-{design}")
     # The same pages, their authors' profiles gone: nobody should be assigned.
     Authorship.objects.filter(author__in=[loader.authors[o] for _, o in made]).delete()
     pages, gathered = labelled_pages(made, loader, lambda owner: None)
