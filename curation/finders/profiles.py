@@ -21,6 +21,7 @@ from django.db.models.functions import Left, RowNumber
 from catalog.bulk import chunks
 from catalog.models import Appearance, Author, Authorship
 
+from ..matcher.mixed import mixed_features
 from .clustering import PaperFeatures, cluster_papers
 from .common import (
     ABSTRACT_CHARS,
@@ -73,6 +74,18 @@ class MixedProfile:
     separation: float
 
 
+def clustering_facts(clusters: Sequence[Cluster]) -> tuple[float, ...]:
+    """The mixed-profile model's features of a clustering (main cluster first)."""
+    main, rest = clusters[0], clusters[1:]
+    rest_venues = {v for c in rest for v in c.venues}
+    overlap = len(set(main.venues) & rest_venues) / len(rest_venues) if rest_venues else 1.0
+    return mixed_features(
+        [len(c.papers) for c in clusters],
+        max((c.similarity for c in rest), default=1.0),
+        overlap,
+    )
+
+
 def profile_clusters(author: Author) -> list[Cluster]:
     """The clusters of an author's papers, main one first (one cluster when the
     profile holds together). 6 queries: the word sample (2), the papers, their
@@ -111,7 +124,8 @@ def mixed_profiles(
     examined: dict[int, int] | None = None,
 ) -> list[MixedProfile]:
     """Profiles of at least ``min_papers`` papers that fall into two clusters or
-    more, best separated first.
+    more, best separated first. (The mixed-profile model of
+    :mod:`curation.matcher.mixed` is measured by bench_finders.py, not used yet.)
 
     Bounded work: the ``max_profiles`` largest profiles are examined (largest
     first, as homonyms pile papers up), each on its MAX_PROFILE_PAPERS newest

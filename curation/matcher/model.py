@@ -63,6 +63,7 @@ class Model:
     assign_threshold: float
     new_author_threshold: float
     about: dict = field(default_factory=dict, compare=False)
+    mixed: dict | None = field(default=None, compare=False)  # the mixed-profile part
 
     @classmethod
     def from_dict(cls, data: Mapping, *, source: str = "model") -> Model:
@@ -78,6 +79,7 @@ class Model:
                 assign_threshold=float(data["assign_threshold"]),
                 new_author_threshold=float(data["new_author_threshold"]),
                 about=dict(data.get("about", {})),
+                mixed=data.get("mixed"),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise ModelFileError(f"{source}: not a matcher model ({error!r})") from error

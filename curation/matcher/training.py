@@ -30,6 +30,8 @@ from .features import FEATURES
 from .model import ASSIGN, NEW_AUTHOR, Model, calibrate
 
 SHIPPED_EXAMPLES = Path(__file__).with_name("examples.csv.gz")
+SHIPPED_MIXED_EXAMPLES = Path(__file__).with_name("mixed_examples.csv.gz")
+MAX_FALSE_ALARMS = 0.03  # of single-person profiles flagged, out of fold
 ASSIGN_PRECISION = 0.98
 NEW_AUTHOR_THRESHOLD = 0.5
 FOLDS = 5
@@ -45,13 +47,13 @@ class Example:
     values: tuple[float, ...]
 
 
-def read_examples(path: Path) -> list[Example]:
+def read_examples(path: Path, *, features: Sequence[str] = FEATURES) -> list[Example]:
     """Examples from a CSV file (gzip when the name ends in .gz): columns group,
-    page, author, label, then one per feature, named as in FEATURES."""
+    page, author, label, then one per feature, named as in ``features``."""
     opener = gzip.open if str(path).endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        missing = set(FEATURES) - set(reader.fieldnames or ())
+        missing = set(features) - set(reader.fieldnames or ())
         if missing:
             raise ValueError(f"{path}: no column {sorted(missing)[0]!r}")
         return [
@@ -60,19 +62,21 @@ def read_examples(path: Path) -> list[Example]:
                 row["page"],
                 row["author"],
                 int(row["label"]),
-                tuple(float(row[name]) for name in FEATURES),
+                tuple(float(row[name]) for name in features),
             )
             for row in reader
         ]
 
 
-def write_examples(path: Path, examples: Iterable[Example]) -> int:
+def write_examples(
+    path: Path, examples: Iterable[Example], *, features: Sequence[str] = FEATURES
+) -> int:
     """Write examples as :func:`read_examples` reads them (deterministic bytes: the
     gzip header carries no time and no file name); returns how many."""
     count = 0
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(("group", "page", "author", "label", *FEATURES))
+    writer.writerow(("group", "page", "author", "label", *features))
     for e in examples:
         writer.writerow((e.group, e.page, e.author, e.label, *(f"{v:.4g}" for v in e.values)))
         count += 1
@@ -271,4 +275,80 @@ def cross_validate(examples: Sequence[Example], *, seed: int = 0) -> dict:
         "assigned": sum(o["assigned"] for o in outcomes) / total if total else math.nan,
         "wrong_assign_share": mean("wrong_assign_share"),
         "ece": mean("ece"),
+    }
+
+
+def fit_mixed(examples: Sequence[Example], *, seed: int = 0) -> dict:
+    """A mixed-profile model file's content (see :class:`.mixed.MixedModel`): a
+    logistic regression over the profile features, isotonic calibration on
+    out-of-fold scores (folds by name), and the flag threshold: the lowest
+    probability at which at most MAX_FALSE_ALARMS of the single-person profiles
+    (out of fold) would be flagged, and never below 0.5."""
+    from sklearn.isotonic import IsotonicRegression
+
+    from .mixed import MIXED_FEATURES
+
+    if len({e.label for e in examples}) < 2:
+        raise ValueError("the examples need both mixed and single-person profiles")
+    x, y = _arrays(examples)
+    oof = out_of_fold_scores(examples, seed=seed)
+    isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof, y)
+    pipeline = _logistic(seed).fit(x, y)
+    scaler, regression = pipeline[0], pipeline[1]
+    xs = [round(float(v), 6) for v in isotonic.X_thresholds_]
+    ys = [round(float(v), 6) for v in isotonic.y_thresholds_]
+    singles = sorted(
+        (
+            calibrate(score, tuple(xs), tuple(ys))
+            for score, e in zip(oof, examples, strict=True)
+            if not e.label
+        ),
+        reverse=True,
+    )
+    allowed = int(len(singles) * MAX_FALSE_ALARMS)
+    threshold = max(0.5, singles[allowed] + 1e-4 if allowed < len(singles) else 0.5)
+    return {
+        "features": list(MIXED_FEATURES),
+        "mean": [round(float(v), 6) for v in scaler.mean_],
+        "scale": [round(float(v), 6) for v in scaler.scale_],
+        "weights": [round(float(v), 6) for v in regression.coef_[0]],
+        "intercept": round(float(regression.intercept_[0]), 6),
+        "calibration": {"x": xs, "y": ys},
+        "flag_threshold": round(min(1.0, threshold), 4),
+    }
+
+
+def cross_validate_mixed(examples: Sequence[Example], *, seed: int = 0) -> dict:
+    """Figures of :func:`fit_mixed` on names it did not see (folds by name): the
+    share of mixed profiles flagged, of single-person ones flagged, and the
+    expected calibration error (10 bins)."""
+    from sklearn.model_selection import GroupKFold
+
+    from .mixed import MixedModel
+
+    groups = [e.group for e in examples]
+    judged: list[tuple[float, bool, int]] = []
+    for fitted, scored in GroupKFold(n_splits=min(FOLDS, len(set(groups)))).split(
+        examples, groups=groups
+    ):
+        model = MixedModel.from_dict(fit_mixed([examples[i] for i in fitted], seed=seed))
+        for i in scored:
+            p = model.probability(examples[i].values)
+            judged.append((p, p >= model.flag_threshold, examples[i].label))
+    mixed = [j for j in judged if j[2]]
+    single = [j for j in judged if not j[2]]
+    bins: list[list[tuple[float, int]]] = [[] for _ in range(10)]
+    for p, _, y in judged:
+        bins[min(9, int(p * 10))].append((p, y))
+    ece = sum(
+        len(b) / len(judged) * abs(sum(p for p, _ in b) / len(b) - sum(y for _, y in b) / len(b))
+        for b in bins
+        if b
+    )
+    return {
+        "profiles": len(judged),
+        "mixed": len(mixed),
+        "recall": sum(f for _, f, _ in mixed) / len(mixed) if mixed else math.nan,
+        "false_alarms": sum(f for _, f, _ in single) / len(single) if single else math.nan,
+        "ece": ece,
     }

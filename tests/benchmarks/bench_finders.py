@@ -488,6 +488,8 @@ def _load_aminer(records: list[dict], author_key) -> Loader:
 
 def gold_profiles(data: Path) -> None:
     from curation.finders import catalogue_vocabulary, profile_clusters
+    from curation.finders.profiles import clustering_facts
+    from curation.matcher.store import current_mixed_model
 
     print("\n== mixed profiles (AMiner: one profile per ambiguous name)")
     records = _aminer(data)
@@ -496,10 +498,11 @@ def gold_profiles(data: Path) -> None:
     key_of_paper = {p.pk: key for key, p in loader.papers.items()}
     catalogue_vocabulary()  # warm
     started = time.perf_counter()
-    totals = {"clustered": [0.0, 0.0], "one cluster": [0.0, 0.0]}
+    totals = {"clustered": [0.0, 0.0], "model-gated": [0.0, 0.0], "one cluster": [0.0, 0.0]}
     items = 0
-    flagged = mixed = 0
+    flagged = split = mixed = 0
     names = sorted({r["name"] for r in records})
+    model = current_mixed_model()
     for name in names:
         author = loader.authors[f"name:{name}"]
         clusters = profile_clusters(author)
@@ -507,10 +510,16 @@ def gold_profiles(data: Path) -> None:
             key_of_paper[p.id]: index for index, c in enumerate(clusters) for p in c.papers
         }
         gold = {pub: person[(name, pub)] for pub in predicted}
-        flagged += len(clusters) > 1
+        flags = (
+            len(clusters) > 1
+            and model.probability(clustering_facts(clusters)) >= model.flag_threshold
+        )
+        split += len(clusters) > 1
+        flagged += flags
         mixed += len(set(gold.values())) > 1
         for label, assignment in (
             ("clustered", predicted),
+            ("model-gated", predicted if flags else dict.fromkeys(gold, 0)),
             ("one cluster", dict.fromkeys(gold, 0)),
         ):
             members: dict[int, set[str]] = defaultdict(set)
@@ -525,14 +534,35 @@ def gold_profiles(data: Path) -> None:
         items += len(predicted)
     seconds = time.perf_counter() - started
     print(
-        f"{len(names)} profiles, {items:,} papers; {flagged} split into 2+ "
-        f"clusters ({mixed} really mix people); profile_clusters {seconds:.1f}s in all"
+        f"{len(names)} profiles, {items:,} papers; {split} split into 2+ clusters, "
+        f"{flagged} flagged by the mixed-profile model ({mixed} really mix people); "
+        f"profile_clusters {seconds:.1f}s in all"
     )
     for label, (precision, recall) in totals.items():
         p, r = precision / items, recall / items
         print(
             f"  B-cubed {label:<12} precision {p:.1%}, recall {r:.1%}, F1 {2 * p * r / (p + r):.1%}"
         )
+    # False alarms: one profile per AMiner person of 8 papers or more (one person each).
+    _reset()
+    loader = _load_aminer(records, lambda r: f"person:{r['person_key']}")
+    sizes: dict[str, int] = defaultdict(int)
+    for r in records:
+        sizes[r["person_key"]] += 1
+    singles = sorted(p for p, n in sizes.items() if n >= 8)
+    split = flagged = 0
+    for person_key in singles:
+        clusters = profile_clusters(loader.authors[f"person:{person_key}"])
+        split += len(clusters) > 1
+        flagged += (
+            len(clusters) > 1
+            and model.probability(clustering_facts(clusters)) >= model.flag_threshold
+        )
+    print(
+        f"  single-person profiles (AMiner persons of 8 papers or more): {len(singles)}; "
+        f"split into 2+ clusters {split} ({split / len(singles):.1%}), flagged by the model "
+        f"(false alarms) {flagged} ({flagged / len(singles):.1%})"
+    )
 
 
 def gold_authors(data: Path) -> None:

@@ -159,8 +159,53 @@ def labelled_pages(made, loader, owner_of):
     return pages, gathered
 
 
+def mixed_examples(seed: int, *, titles_only: bool) -> list:
+    """One profile per name of a synthetic world (homonyms merged into one), with
+    every paper of its persons: the clustering features of each profile of 4
+    papers or more, labelled mixed when two persons or more share it."""
+    from django.core.management import call_command
+
+    from curation.finders.profiles import clustering_facts, profile_clusters
+    from curation.matcher.training import Example
+    from tests.benchmarks.people import make_world
+
+    call_command("flush", interactive=False, verbosity=0)
+    world = make_world(SYNTHETIC_PERSONS, seed)
+    loader = Loader()
+    persons_of: dict[str, set[str]] = defaultdict(set)
+    for paper in world.papers.values():
+        loader.paper(paper.key, paper.title, "" if titles_only else paper.abstract, paper.venue)
+        for person in paper.authors:
+            name = world.persons[person].name
+            loader.author(name, name)
+            loader.wrote(name, paper.key)
+            persons_of[name].add(person)
+    loader.save()
+    papers_of: dict[str, int] = defaultdict(int)
+    for name, _ in loader.authorships:
+        papers_of[name] += 1
+    kind = "titles" if titles_only else "abstracts"
+    return [
+        Example(
+            group=f"{seed}:{name}",
+            page=f"{seed}-{kind}:{name}",
+            author="profile",
+            label=int(len(persons_of[name]) > 1),
+            values=clustering_facts(profile_clusters(loader.authors[name])),
+        )
+        for name in sorted(persons_of)
+        if papers_of[name] >= 4
+    ]
+
+
 def write_shipped_examples(args) -> None:
-    from curation.matcher.training import SHIPPED_EXAMPLES, Example, write_examples
+    from curation.matcher.mixed import MIXED_FEATURES
+    from curation.matcher.training import (
+        SHIPPED_EXAMPLES,
+        SHIPPED_MIXED_EXAMPLES,
+        Example,
+        write_examples,
+    )
 
     started = time.perf_counter()
     examples, summary = [], []
@@ -187,6 +232,13 @@ def write_shipped_examples(args) -> None:
             f"papers, {len(made):,} pages"
         )
     count = write_examples(SHIPPED_EXAMPLES, examples)
+    mixed = [e for titles in (False, True) for e in mixed_examples(0, titles_only=titles)]
+    write_examples(SHIPPED_MIXED_EXAMPLES, mixed, features=MIXED_FEATURES)
+    print(
+        f"mixed profiles: {len(mixed):,} profiles of 4 papers or more "
+        f"({sum(e.label for e in mixed):,} mixed), with abstracts and titles only, in "
+        f"{SHIPPED_MIXED_EXAMPLES.relative_to(ROOT)}"
+    )
     print(
         f"{'; '.join(summary)} -> {count:,} examples "
         f"({sum(e.label for e in examples):,} positive) in "

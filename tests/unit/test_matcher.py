@@ -240,3 +240,36 @@ def test_assign_threshold_is_the_lowest_probability_kept_precise():
 
     assert assign_threshold({**right, **wrong}, precision=0.97) == 0.5  # 40 of 41 right
     assert assign_threshold({**right, **wrong}, precision=0.98) == 0.861
+
+
+def test_mixed_features_of_one_group_and_of_a_split():
+    from curation.matcher.mixed import mixed_features
+
+    assert mixed_features([9], 1.0, 1.0) == (0.0, 0.0, 0.0, 1.0, 1.0)
+    assert mixed_features([6, 3, 1], 0.05, 0.25) == (0.4, 0.3, 1.0986, 0.05, 0.25)
+
+
+def test_mixed_model_file_for_other_features_is_refused():
+    from curation.matcher.mixed import MixedModel
+
+    with pytest.raises(ModelFileError, match="made for other features"):
+        MixedModel.from_dict(
+            {
+                "features": ["size"],
+                "mean": [0],
+                "scale": [1],
+                "weights": [1],
+                "intercept": 0,
+                "calibration": {"x": [], "y": []},
+                "flag_threshold": 0.5,
+            }
+        )
+
+
+def test_shipped_model_holds_a_mixed_profile_part():
+    from curation.matcher.mixed import MIXED_FEATURES, MixedModel
+
+    mixed = MixedModel.from_dict(Model.load(SHIPPED_MODEL).mixed)
+
+    assert mixed.features == MIXED_FEATURES
+    assert mixed.probability((0.0, 0.0, 0.0, 1.0, 1.0)) < mixed.flag_threshold

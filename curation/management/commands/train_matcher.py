@@ -10,11 +10,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from curation.finders.page_facts import decision_examples
+from curation.matcher.mixed import MIXED_FEATURES
 from curation.matcher.training import (
     SHIPPED_EXAMPLES,
+    SHIPPED_MIXED_EXAMPLES,
     Example,
     cross_validate,
+    cross_validate_mixed,
     fit,
+    fit_mixed,
     read_examples,
 )
 
@@ -38,8 +42,19 @@ class Command(BaseCommand):
             help="learn from the shipped examples alone (how curation/matcher/model.json is made)",
         )
         parser.add_argument("--examples", default=str(SHIPPED_EXAMPLES), help=argparse.SUPPRESS)
+        parser.add_argument(
+            "--mixed-examples", default=str(SHIPPED_MIXED_EXAMPLES), help=argparse.SUPPRESS
+        )
 
-    def handle(self, *args, output: str | None, shipped_only: bool, examples: str, **options):
+    def handle(
+        self,
+        *args,
+        output: str | None,
+        shipped_only: bool,
+        examples: str,
+        mixed_examples: str,
+        **options,
+    ):
         target = output or getattr(settings, "MATCHER_MODEL", "")
         if not target:
             raise CommandError(
@@ -47,6 +62,7 @@ class Command(BaseCommand):
             )
         try:
             shipped = read_examples(Path(examples))
+            profiles = read_examples(Path(mixed_examples), features=MIXED_FEATURES)
         except (OSError, ValueError) as error:
             raise CommandError(f"Cannot read the examples: {error}") from error
         decided: list[Example] = []
@@ -78,9 +94,19 @@ class Command(BaseCommand):
                 "cross_validated": {k: round(v, 4) for k, v in figures.items()},
             },
         )
+        mixed = cross_validate_mixed(profiles)
+        self.stdout.write(
+            f"Mixed profiles, cross-validated by name ({mixed['profiles']:,} profiles, "
+            f"{mixed['mixed']:,} mixed): flagged {mixed['recall']:.1%} of mixed ones and "
+            f"{mixed['false_alarms']:.1%} of single-person ones; expected calibration "
+            f"error {mixed['ece']:.3f}."
+        )
+        content["mixed"] = fit_mixed(profiles)
+        content["about"]["mixed_cross_validated"] = {k: round(v, 4) for k, v in mixed.items()}
         path = Path(target)
         path.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         self.stdout.write(
             f"Wrote {path}: assign at {content['assign_threshold']:.2f} or more, "
-            f"new author at {content['new_author_threshold']:.2f} or more."
+            f"new author at {content['new_author_threshold']:.2f} or more; profiles "
+            f"flagged at {content['mixed']['flag_threshold']:.2f} or more."
         )
