@@ -17,13 +17,12 @@ Pure: plain values, no Django, no scikit-learn.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import ModelFileError, calibrate
+from .model import ModelFileError, calibrate, linear_score, read_model_file
 
 SHIPPED_MIXED_MODEL = Path(__file__).with_name("mixed_model.json")
 
@@ -88,16 +87,9 @@ class MixedModel:
 
     @classmethod
     def load(cls, path: Path) -> MixedModel:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise ModelFileError(f"{path}: cannot read ({error})") from error
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(read_model_file(path), source=str(path))
 
     def probability(self, values: tuple[float, ...]) -> float:
         """The calibrated probability that the profile holds more than one person."""
-        score = self.intercept + sum(
-            w * (x - m) / s
-            for w, x, m, s in zip(self.weights, values, self.mean, self.scale, strict=True)
-        )
+        score = linear_score(self, values)
         return round(calibrate(score, self.calibration_x, self.calibration_y), 4)

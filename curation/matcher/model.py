@@ -95,18 +95,11 @@ class Model:
 
     @classmethod
     def load(cls, path: Path) -> Model:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise ModelFileError(f"{path}: cannot read ({error})") from error
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(read_model_file(path), source=str(path))
 
     def score(self, values: tuple[float, ...]) -> float:
         """The regression's log-odds, before calibration."""
-        return self.intercept + sum(
-            w * (x - m) / s
-            for w, x, m, s in zip(self.weights, values, self.mean, self.scale, strict=True)
-        )
+        return linear_score(self, values)
 
     def probability(self, values: tuple[float, ...]) -> float:
         """The calibrated probability that the page belongs to this candidate."""
@@ -114,12 +107,9 @@ class Model:
 
     def judge(self, rows: Mapping[int, tuple[float, ...]]) -> Judgement:
         """The page's candidates (author id -> feature values) judged together."""
-        raw = {author: self.probability(values) for author, values in rows.items()}
-        total = sum(raw.values())
-        if total > 1.0:
-            raw = {author: p / total for author, p in raw.items()}
-        probabilities = dict(sorted(raw.items(), key=lambda item: (-item[1], item[0])))
-        new_author = max(0.0, 1.0 - sum(probabilities.values()))
+        probabilities, new_author = share_out(
+            {author: self.probability(values) for author, values in rows.items()}
+        )
         top = next(iter(probabilities.values()), 0.0)
         if top >= self.assign_threshold:
             recommendation = ASSIGN
@@ -130,6 +120,34 @@ class Model:
         return Judgement(
             {a: round(p, 4) for a, p in probabilities.items()}, round(new_author, 4), recommendation
         )
+
+
+def share_out(raw: Mapping) -> tuple[dict, float]:
+    """A page's candidates' probabilities, highest first (ties by key), scaled down
+    when they add up to more than 1; and what they leave of 1: the new-author
+    probability."""
+    total = sum(raw.values())
+    if total > 1.0:
+        raw = {key: p / total for key, p in raw.items()}
+    probabilities = dict(sorted(raw.items(), key=lambda item: (-item[1], item[0])))
+    return probabilities, max(0.0, 1.0 - sum(probabilities.values()))
+
+
+def read_model_file(path: Path) -> dict:
+    """A model file's JSON; ModelFileError naming the file when it cannot be read."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelFileError(f"{path}: cannot read ({error})") from error
+
+
+def linear_score(model, values: tuple[float, ...]) -> float:
+    """The log-odds of a logistic regression over standardised features: ``model``
+    has ``intercept``, ``weights``, ``mean`` and ``scale``."""
+    return model.intercept + sum(
+        w * (x - m) / s
+        for w, x, m, s in zip(model.weights, values, model.mean, model.scale, strict=True)
+    )
 
 
 def calibrate(score: float, xs: tuple[float, ...], ys: tuple[float, ...]) -> float:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .features import FEATURES
-from .model import ASSIGN, NEW_AUTHOR, Model, calibrate
+from .model import ASSIGN, NEW_AUTHOR, Model, calibrate, share_out
 
 SHIPPED_EXAMPLES = Path(__file__).with_name("examples.csv.gz")
 SHIPPED_MIXED_EXAMPLES = Path(__file__).with_name("mixed_examples.csv.gz")
@@ -160,16 +160,9 @@ def _judge_pages(examples: Sequence[Example], probabilities: Sequence[float]):
         pages[example.page].append((p, example.label))
     judged = {}
     for page, rows in pages.items():
-        total = sum(p for p, _ in rows)
-        scaled = [(p / total if total > 1 else p, label) for p, label in rows]
-        scaled.sort(key=lambda r: -r[0])
-        top, right = scaled[0]
-        judged[page] = (
-            top,
-            right,
-            any(label for _, label in rows),
-            max(0.0, 1 - sum(p for p, _ in scaled)),
-        )
+        probabilities, new_author = share_out(dict(enumerate(p for p, _ in rows)))
+        first, top = next(iter(probabilities.items()))
+        judged[page] = (top, rows[first][1], any(label for _, label in rows), new_author)
     return judged
 
 
@@ -208,19 +201,8 @@ def summarise(outcomes: Sequence[tuple]) -> dict:
     top3 = sum(owner in r[:3] for owner, r, _, _ in with_owner)
     assigned = [o for o in outcomes if o[3] == ASSIGN]
     wrong = sum(r[:1] != [owner] for owner, r, _, _ in assigned)
-    bins: list[list[tuple[float, int]]] = [[] for _ in range(10)]
-    for owner, r, top, _ in outcomes:
-        if r:
-            bins[min(9, int(top * 10))].append((top, int(r[0] == owner)))
-    count = sum(len(b) for b in bins)
-    ece = (
-        sum(
-            len(b) / count * abs(sum(p for p, _ in b) / len(b) - sum(y for _, y in b) / len(b))
-            for b in bins
-            if b
-        )
-        if count
-        else math.nan
+    ece, reliability = calibration_error(
+        [(top, int(r[0] == owner)) for owner, r, top, _ in outcomes if r]
     )
     return {
         "pages": len(outcomes),
@@ -238,11 +220,25 @@ def summarise(outcomes: Sequence[tuple]) -> dict:
         "wrong_assign_share": wrong / len(outcomes) if outcomes else math.nan,
         "assign_precision": (len(assigned) - wrong) / len(assigned) if assigned else math.nan,
         "ece": ece,
-        "reliability": [
-            (sum(p for p, _ in b) / len(b), sum(y for _, y in b) / len(b), len(b)) if b else None
-            for b in bins
-        ],
+        "reliability": reliability,
     }
+
+
+def calibration_error(pairs: Sequence[tuple[float, int]]) -> tuple[float, list]:
+    """(probability, outcome 0/1) pairs -> the expected calibration error over 10
+    equal-width bins (nan for no pair), and per bin (mean probability, share right,
+    count) or None for an empty bin."""
+    bins: list[list[tuple[float, int]]] = [[] for _ in range(10)]
+    for p, y in pairs:
+        bins[min(9, int(p * 10))].append((p, y))
+    reliability = [
+        (sum(p for p, _ in b) / len(b), sum(y for _, y in b) / len(b), len(b)) if b else None
+        for b in bins
+    ]
+    if not pairs:
+        return math.nan, reliability
+    ece = sum(count / len(pairs) * abs(p - y) for p, y, count in filter(None, reliability))
+    return ece, reliability
 
 
 def cross_validate(examples: Sequence[Example], *, seed: int = 0) -> dict:
@@ -337,14 +333,7 @@ def cross_validate_mixed(examples: Sequence[Example], *, seed: int = 0) -> dict:
             judged.append((p, p >= model.flag_threshold, examples[i].label))
     mixed = [j for j in judged if j[2]]
     single = [j for j in judged if not j[2]]
-    bins: list[list[tuple[float, int]]] = [[] for _ in range(10)]
-    for p, _, y in judged:
-        bins[min(9, int(p * 10))].append((p, y))
-    ece = sum(
-        len(b) / len(judged) * abs(sum(p for p, _ in b) / len(b) - sum(y for _, y in b) / len(b))
-        for b in bins
-        if b
-    )
+    ece, _ = calibration_error([(p, y) for p, _, y in judged])
     return {
         "profiles": len(judged),
         "mixed": len(mixed),
