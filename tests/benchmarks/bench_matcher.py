@@ -40,14 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.benchmarks.bench_finders import (  # noqa: E402
-    DATA,
-    Loader,
-    _aminer,
-    _env,
-    _load_aminer,
-    aminer_pages,
-)
+from tests.benchmarks.bench_finders import _env  # noqa: E402
+from tests.benchmarks.gold import DATA, Loader, _aminer, _load_aminer, aminer_pages  # noqa: E402
 
 SYNTHETIC_PERSONS, SYNTHETIC_PAGES = 3000, 1000
 TRAINING_WORLDS = ((0, "scraped"), (2, "institutional"))  # (seed, catalogue kind)
