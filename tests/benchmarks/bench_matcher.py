@@ -54,6 +54,9 @@ def main() -> None:
     parser.add_argument("--data", default=str(DATA))
     parser.add_argument("--plot", default="/tmp/matcher-reliability.png")
     parser.add_argument("--only", choices=["synthetic", "aminer"])
+    parser.add_argument(
+        "--dump", help="also write each design's labelled examples to this folder (diagnostics)"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -78,7 +81,7 @@ def main() -> None:
         for task in tasks:
             db = Path(tmp) / f"{task}.sqlite3"
             command = [sys.executable, __file__, "--worker", task, "--data", args.data]
-            command += ["--plot", args.plot]
+            command += ["--plot", args.plot] + (["--dump", args.dump] if args.dump else [])
             subprocess.run(command, env=_env(db), cwd=ROOT, check=True)
 
 
@@ -288,7 +291,18 @@ def aminer(args) -> None:
 
 def report(pages, gathered, made, loader, args, *, label) -> None:
     from curation.matcher.store import current_model
-    from curation.matcher.training import summarise
+    from curation.matcher.training import Example, summarise, write_examples
+
+    if args.dump:
+        Path(args.dump).mkdir(parents=True, exist_ok=True)
+        write_examples(
+            Path(args.dump) / f"{label or 'no-profile'}.csv.gz",
+            (
+                Example(page, page, author, y, values)
+                for page, candidates in sorted(pages.items())
+                for author, (y, values) in sorted(candidates.items())
+            ),
+        )
 
     model = current_model()
     key_of = {a.pk: key for key, a in loader.authors.items()}
