@@ -47,6 +47,7 @@ from catalog.locks import database_lock
 from catalog.models import Author, Authorship, Paper, SourceEntry, SourcePage
 
 from . import finders
+from .matcher.model import ASSIGN, REVIEW
 from .models import DismissedPair, RejectedSuggestion
 
 logger = logging.getLogger(__name__)
@@ -379,6 +380,18 @@ def _authors_state(ids: set[int]) -> dict[int, tuple[bool, datetime]]:
     return {pk: (merged is not None, updated) for pk, merged, updated in rows} if ids else {}
 
 
+def _still_suggested(item: Any, keep: Callable[[Any], bool]) -> Any:
+    """A page's judgement less the suggestions no longer offered; a confident
+    ``assign`` becomes ``review`` when its first candidate is gone."""
+    kept = tuple(s for s in item.suggestions if keep(s))
+    if kept == item.suggestions:
+        return item
+    recommendation = item.recommendation
+    if recommendation == ASSIGN and kept[:1] != item.suggestions[:1]:
+        recommendation = REVIEW
+    return replace(item, suggestions=kept, recommendation=recommendation)
+
+
 def queues(*names: str) -> dict[str, Queue]:
     """The named queues (keys of ``QUEUE_LENGTH``) as last computed, less what curators
     did since (``held_back``): a page assigned, a pair with a record merged away,
@@ -440,12 +453,10 @@ def queues(*names: str) -> dict[str, Queue]:
 
     kept = {
         "pages": [
-            replace(
+            _still_suggested(
                 i,
-                suggestions=tuple(
-                    s
-                    for s in i.suggestions
-                    if s.author.pk in live_authors and (i.page.pk, s.author.pk) not in rejected
+                lambda s, page=i.page.pk: (
+                    s.author.pk in live_authors and (page, s.author.pk) not in rejected
                 ),
             )
             for i in pages

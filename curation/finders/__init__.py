@@ -3,9 +3,10 @@
 Four questions, each answered with ranked candidates and the evidence a curator
 needs to decide (nothing here writes to the database):
 
-1. ``page_suggestions`` / ``pages_to_assign`` (:mod:`.suggestions`): which author
-   an anonymous page may belong to (papers shared with the author's profile,
-   rarer papers weighing more; similar vocabulary; co-authors in common);
+1. ``page_judgement`` / ``pages_to_assign`` (:mod:`.suggestions`, facts from
+   :mod:`.page_facts`): which author an anonymous page belongs to, as the learned
+   matcher (:mod:`curation.matcher`) judges it: a calibrated probability per
+   candidate, a new-author probability, and a recommendation;
 2. ``duplicate_paper_candidates`` (:mod:`.paper_pairs`): pairs of papers that
    may be one paper but were not joined by the importer (which joins only when
    certain);
@@ -38,8 +39,9 @@ The modules, each depending only on those before it:
   unit-tested on their own;
 - :mod:`.common`: what the finders share that reads the catalogue (word
   weights, co-authors, authors by id);
-- :mod:`.suggestions`, :mod:`.paper_pairs`, :mod:`.author_pairs`,
-  :mod:`.profiles`: the four finders above.
+- :mod:`.page_facts` (the matcher's facts), then :mod:`.suggestions`,
+  :mod:`.paper_pairs`, :mod:`.author_pairs`, :mod:`.profiles`: the four
+  finders above.
 
 Every public name is re-exported here: callers use ``finders.page_suggestions``
 and ``from curation.finders import ...``.
@@ -69,6 +71,7 @@ from .name_rules import (
     name_candidate_pairs,
     name_rule,
 )
+from .page_facts import MAX_COAUTHOR_CANDIDATES, MAX_DIRECT_CANDIDATES, MAX_TEXT_PAPERS
 from .paper_pairs import (
     ABSTRACT_KEY_CHARS,
     ABSTRACT_THRESHOLD,
@@ -97,17 +100,15 @@ from .profiles import (
     mixed_profile_order,
     mixed_profiles,
     profile_clusters,
+    profile_judgement,
 )
 from .suggestions import (
-    COAUTHOR_WEIGHT,
-    MAX_COAUTHOR_CANDIDATES,
-    MAX_DIRECT_CANDIDATES,
-    MAX_TEXT_PAPERS,
-    PAPER_WEIGHT,
-    TEXT_WEIGHT,
+    RECOMMENDATIONS,
     PageToAssign,
     SharedPaper,
     Suggestion,
+    page_judgement,
+    page_order,
     page_suggestions,
     pages_to_assign,
 )
@@ -162,15 +163,15 @@ __all__ = [
     "VOCABULARY_SAMPLE",
     "catalogue_vocabulary",
     # suggestions
-    "COAUTHOR_WEIGHT",
     "MAX_COAUTHOR_CANDIDATES",
     "MAX_DIRECT_CANDIDATES",
     "MAX_TEXT_PAPERS",
-    "PAPER_WEIGHT",
-    "TEXT_WEIGHT",
     "PageToAssign",
     "SharedPaper",
     "Suggestion",
+    "RECOMMENDATIONS",
+    "page_judgement",
+    "page_order",
     "page_suggestions",
     "pages_to_assign",
     # paper_pairs
@@ -226,4 +227,5 @@ __all__ = [
     "mixed_profile_order",
     "mixed_profiles",
     "profile_clusters",
+    "profile_judgement",
 ]

@@ -2,21 +2,23 @@
 ``gather`` (pages -> :class:`GatheredPage`) and ``decision_examples`` (curators'
 decisions as labelled examples for ``manage.py train_matcher``).
 
-Candidates are those of :mod:`.suggestions` (authors of the page's papers, then
-their co-authors), found with its helpers; for each, the facts of
-:mod:`curation.matcher.features` (papers held, co-author links, words, venues,
-profile size). The model is not yet what orders the curators' suggestions
-(``page_suggestions`` keeps the hand-set score): it is trained and measured by
-``manage.py train_matcher`` and tests/benchmarks/bench_matcher.py. Reads only.
+Candidates are the authors of the page's papers (the MAX_DIRECT_CANDIDATES with
+the most rarity-weighted papers), then the co-authors they share most
+(MAX_COAUTHOR_CANDIDATES); for each, the facts of
+:mod:`curation.matcher.features` (papers held, co-author links through papers
+not on the page, words, venues, profile size). :mod:`.suggestions` judges them
+with the model. Reads only.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+import heapq
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models.functions import Left
+from django.db.models import Count, F, Window
+from django.db.models.functions import Left, RowNumber
 
 from catalog.bulk import chunks
 from catalog.models import Appearance, Author, Authorship, DecidedBy, SourceEntry, SourcePage
@@ -24,15 +26,20 @@ from catalog.models import Appearance, Author, Authorship, DecidedBy, SourceEntr
 from ..matcher.features import CLOSE_PAPER, CandidateFacts, PageFacts, features
 from ..models import RejectedSuggestion
 from .common import ABSTRACT_CHARS, catalogue_vocabulary, coauthorship, paper_label
-from .suggestions import (
-    _add_coauthor_candidates,
-    _author_words,
-    _AuthorWords,
-    _claimed_only_by,
-    _direct_candidates,
-    _rejected,
+from .text import (
+    Vector,
+    Vocabulary,
+    cosine,
+    counts_vector,
+    rarity_weight,
+    shared_words,
+    text_vector,
+    words,
 )
-from .text import Vector, Vocabulary, cosine, counts_vector, shared_words, text_vector
+
+MAX_DIRECT_CANDIDATES = 20  # authors of the page's papers kept, best paper evidence first
+MAX_COAUTHOR_CANDIDATES = 10  # co-authors of those authors kept, most in common first
+MAX_TEXT_PAPERS = 30  # a candidate's vocabulary comes from their newest papers
 
 
 @dataclass
@@ -215,6 +222,121 @@ def _venues(paper_ids: set[int]) -> dict[int, set[int]]:
             "paper_id", "venue_id"
         ):
             found[paper_id].add(venue_id)
+    return found
+
+
+def _rejected(page_ids: list[int]) -> dict[int, set[int]]:
+    """Page -> authors a curator said it is not (``RejectedSuggestion``): one query."""
+    found: dict[int, set[int]] = defaultdict(set)
+    for chunk in chunks(page_ids):
+        for page_id, author_id in RejectedSuggestion.objects.filter(page_id__in=chunk).values_list(
+            "page_id", "author_id"
+        ):
+            found[page_id].add(author_id)
+    return found
+
+
+def _claimed_only_by(claims: dict[int, set[int]]) -> dict[int, int]:
+    """Authorship -> page, for authorships whose every claiming entry is on that one
+    page (evidence the page cannot give itself). One query, only when a page's
+    entries claim authorships at all (never for an unassigned page)."""
+    if not claims:
+        return {}
+    pages_of: dict[int, set[int]] = defaultdict(set)
+    for chunk in chunks(claims):
+        for authorship_id, page_id in (
+            SourceEntry.objects.filter(authorship_id__in=chunk)
+            .order_by()
+            .values_list("authorship_id", "page_id")
+            .distinct()
+        ):
+            pages_of[authorship_id].add(page_id)
+    return {a: next(iter(pages)) for a, pages in pages_of.items() if len(pages) == 1}
+
+
+def _direct_candidates(authors_of: dict[int, set[int]]) -> list[int]:
+    """Authors listing the page's papers, best rarity-weighted evidence first."""
+    evidence: dict[int, float] = defaultdict(float)
+    for authors in authors_of.values():
+        for author_id in authors:
+            evidence[author_id] += rarity_weight(len(authors))
+    ranked = sorted(evidence, key=lambda a: (-evidence[a], a))
+    return ranked[:MAX_DIRECT_CANDIDATES]
+
+
+def _add_coauthor_candidates(
+    page: _PageData, papers_of: dict[int, set[int]], authors_of: dict[int, set[int]]
+) -> None:
+    """Co-authors in common, through papers not on the page (those are counted as
+    shared papers already); the best connected co-authors become candidates too."""
+    common: dict[int, set[int]] = defaultdict(set)
+    for member in page.members:
+        for paper_id in papers_of.get(member, ()):
+            if paper_id in page.papers:
+                continue
+            for other in authors_of[paper_id]:
+                if other != member:
+                    common[other].add(member)
+    direct = set(page.candidates)
+    extra = heapq.nsmallest(
+        MAX_COAUTHOR_CANDIDATES, ((-len(common[a]), a) for a in common if a not in direct)
+    )
+    page.candidates = [*page.candidates, *(a for _, a in extra)]
+    page.common = common
+
+
+@dataclass
+class _AuthorWords:
+    """An author's word counts, in total and per paper (to leave a page's papers out),
+    and the number of their authorships."""
+
+    total: Counter[str] = field(default_factory=Counter)
+    by_paper: dict[int, Counter[str]] = field(default_factory=dict)
+    profile_papers: int = 0
+
+    def without(self, papers: Iterable[int]) -> Counter[str]:
+        left_out = [self.by_paper[p] for p in papers if p in self.by_paper]
+        if not left_out:
+            return self.total
+        counts = self.total.copy()
+        for paper_counts in left_out:
+            counts.subtract(paper_counts)
+        return +counts  # drops words counted zero times
+
+
+def _author_words(author_ids: set[int]) -> dict[int, _AuthorWords]:
+    """The word counts of each author's MAX_TEXT_PAPERS newest live papers, and the
+    number of their authorships: one query (window functions rank and count each
+    author's papers in the database)."""
+    found: dict[int, _AuthorWords] = defaultdict(_AuthorWords)
+    counted: dict[int, Counter[str]] = {}
+    for chunk in chunks(author_ids):
+        rows = (
+            Authorship.objects.filter(author_id__in=chunk)
+            .annotate(
+                rank=Window(
+                    RowNumber(), partition_by=[F("author_id")], order_by=F("paper_id").desc()
+                ),
+                total=Window(Count("id"), partition_by=[F("author_id")]),
+            )
+            .filter(rank__lte=MAX_TEXT_PAPERS)
+            .values_list(
+                "author_id",
+                "paper_id",
+                "paper__merged_into_id",
+                "total",
+                "paper__title",
+                Left("paper__abstract", ABSTRACT_CHARS),
+            )
+        )
+        for author_id, paper_id, merged, total, title, abstract in rows:
+            found[author_id].profile_papers = total
+            if merged is not None:
+                continue
+            if paper_id not in counted:
+                counted[paper_id] = Counter(words(f"{title} {abstract}"))
+            found[author_id].by_paper[paper_id] = counted[paper_id]
+            found[author_id].total.update(counted[paper_id])
     return found
 
 

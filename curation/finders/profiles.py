@@ -22,6 +22,7 @@ from catalog.bulk import chunks
 from catalog.models import Appearance, Author, Authorship
 
 from ..matcher.mixed import mixed_features
+from ..matcher.store import current_mixed_model
 from .clustering import PaperFeatures, cluster_papers
 from .common import (
     ABSTRACT_CHARS,
@@ -65,13 +66,18 @@ class Cluster:
 
 @dataclass(frozen=True)
 class MixedProfile:
-    """A profile whose papers fall apart into clusters; ``separation`` is 1 minus
-    the highest similarity of another cluster with the main one."""
+    """A profile and the clusters its papers fall into; ``separation`` is 1 minus
+    the highest similarity of another cluster with the main one; ``probability``:
+    the mixed-profile model's calibrated probability that it holds more than one
+    person, ``flagged`` when that reaches the model's flag threshold (chosen for
+    at most 3% of single-person profiles flagged, out of fold)."""
 
     author: Author
     paper_count: int
     clusters: tuple[Cluster, ...]
     separation: float
+    probability: float = 0.0
+    flagged: bool = False
 
 
 def clustering_facts(clusters: Sequence[Cluster]) -> tuple[float, ...]:
@@ -96,6 +102,30 @@ def profile_clusters(author: Author) -> list[Cluster]:
     return _clusters(groups, names)
 
 
+def profile_judgement(author: Author) -> MixedProfile:
+    """Any profile judged by the mixed-profile model: its clusters (one when it
+    holds together), the probability that it mixes people, and the flag. 6 queries
+    (those of :func:`profile_clusters`)."""
+    clusters = profile_clusters(author)
+    if not clusters:
+        return MixedProfile(author, 0, (), 0.0)
+    return _judged(author, sum(len(c.papers) for c in clusters), clusters)
+
+
+def _judged(author: Author, paper_count: int, clusters: Sequence[Cluster]) -> MixedProfile:
+    model = current_mixed_model()
+    probability = model.probability(clustering_facts(clusters))
+    separation = 1 - max((c.similarity for c in clusters[1:]), default=1.0)
+    return MixedProfile(
+        author,
+        paper_count,
+        tuple(clusters),
+        round(separation, 3),
+        probability,
+        probability >= model.flag_threshold,
+    )
+
+
 def examined_profiles(
     *, min_papers: int = MIN_PROFILE_PAPERS, max_profiles: int = MAX_PROFILES_EXAMINED
 ) -> dict[int, int]:
@@ -111,8 +141,14 @@ def examined_profiles(
 
 
 def mixed_profile_order(profile: MixedProfile) -> tuple:
-    """The queue's order: best separated first, then larger, then by name."""
-    return (-profile.separation, -profile.paper_count, *author_order(profile.author))
+    """The queue's order: the most probably mixed first, then best separated, then
+    larger, then by name."""
+    return (
+        -profile.probability,
+        -profile.separation,
+        -profile.paper_count,
+        *author_order(profile.author),
+    )
 
 
 def mixed_profiles(
@@ -124,8 +160,9 @@ def mixed_profiles(
     examined: dict[int, int] | None = None,
 ) -> list[MixedProfile]:
     """Profiles of at least ``min_papers`` papers that fall into two clusters or
-    more, best separated first. (The mixed-profile model of
-    :mod:`curation.matcher.mixed` is measured by bench_finders.py, not used yet.)
+    more, the most probably mixed first, each with the mixed-profile model's probability
+    (shown; the queue keeps every split profile, as the model alone misses some
+    real homonyms: see the README).
 
     Bounded work: the ``max_profiles`` largest profiles are examined (largest
     first, as homonyms pile papers up), each on its MAX_PROFILE_PAPERS newest
@@ -156,11 +193,7 @@ def mixed_profiles(
     for author_id, groups in split.items():
         if author_id not in shown:  # deleted meanwhile (an undone split)
             continue
-        clusters = _clusters(groups, shown)
-        separation = 1 - max(c.similarity for c in clusters[1:])
-        found.append(
-            MixedProfile(shown[author_id], sizes[author_id], tuple(clusters), round(separation, 3))
-        )
+        found.append(_judged(shown[author_id], sizes[author_id], _clusters(groups, shown)))
     found.sort(key=mixed_profile_order)
     return found[:limit]
 

@@ -8,5 +8,5 @@
 - :mod:`.training`: fitting a model from labelled examples with scikit-learn
   (used by ``manage.py train_matcher`` and the benchmark only).
 
-The queries that gather the facts are in :mod:`curation.finders.suggestions`.
+The queries that gather the facts are in :mod:`curation.finders.page_facts`.
 """

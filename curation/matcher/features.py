@@ -14,7 +14,7 @@ each other.
 
 Pure: plain values in and out, no Django; unit-tested on its own. The numbers
 are weighed by :mod:`curation.matcher.model`; the queries that gather the facts
-are in :mod:`curation.finders.suggestions`.
+are in :mod:`curation.finders.page_facts`.
 """
 
 from __future__ import annotations

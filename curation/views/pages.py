@@ -30,12 +30,14 @@ class PageAssignView(OperationView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:200]
-        suggestions = finders.page_suggestions(self.page) if self.page.author_id is None else []
+        judgement = finders.page_judgement(self.page) if self.page.author_id is None else None
+        suggestions = list(judgement.suggestions) if judgement else []
         selectors.with_hints([s.author for s in suggestions])
         return super().get_context_data(
             page=self.page,
             query=query,
             choices=selectors.author_choices(query, exclude=[s.author.pk for s in suggestions]),
+            judgement=judgement,
             suggestions=suggestions,
             **kwargs,
         )

@@ -149,7 +149,11 @@ def _read() -> None:
 
 def _identity(name: str, item) -> tuple:
     if name == "pages":
-        return (item.page.pk, tuple((s.author.pk, s.score) for s in item.suggestions))
+        return (
+            item.page.pk,
+            item.recommendation,
+            tuple((s.author.pk, s.probability) for s in item.suggestions),
+        )
     if name == "mixed":
         return (item.author.pk, item.separation)
     return (item.first.id, item.second.id, item.score)

@@ -119,7 +119,7 @@ def test_curator_round_assign_merge_split_undo(
     for source in (PAGE_001, PAGE_004):
         row = rows.filter(has_text=source)
         expect(row).to_contain_text("label “Tony”")
-        expect(row).to_contain_text(re.compile(r"Sutskever, Ilya\s+score \d\.\d\d · \d+ shared"))
+        expect(row).to_contain_text(re.compile(r"Sutskever, Ilya\s+\d+%\s*holds 2 of the page"))
     mixed = page.locator("section.pair").filter(
         has=page.get_by_role("heading", name=re.compile(r"^Wu, Jeff"))
     )
@@ -134,7 +134,7 @@ def test_curator_round_assign_merge_split_undo(
     expect(suggestions).to_have_count(3)
     expect(suggestions.first).to_contain_text("Sutskever, Ilya")
     expect(suggestions.first.locator(".evidence")).to_contain_text(
-        re.compile(r"Shares \d+ papers? with this page")
+        re.compile(r"Holds \d+ of the page.s \d+ known papers?")
     )
     expect(suggestions.first.locator(".evidence")).to_be_visible()
     expect(page.locator("ol.entries > li")).to_have_count(10)

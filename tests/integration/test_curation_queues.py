@@ -59,9 +59,18 @@ def _jobs() -> list[dict]:
 def _identity(name: str, item) -> tuple:
     """What a queue item is, with its score: equal for equal results."""
     if name == "pages":
-        return (item.page.pk, tuple((s.author.pk, s.score) for s in item.suggestions))
+        return (
+            item.page.pk,
+            item.recommendation,
+            tuple((s.author.pk, s.probability) for s in item.suggestions),
+        )
     if name == "mixed":
-        return (item.author.pk, item.separation, tuple(c.paper_ids for c in item.clusters))
+        return (
+            item.author.pk,
+            item.separation,
+            item.probability,
+            tuple(c.paper_ids for c in item.clusters),
+        )
     return (item.first.id, item.second.id, item.score)
 
 

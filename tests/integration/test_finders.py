@@ -24,10 +24,12 @@ from curation.finders import (
     duplicate_author_candidates,
     duplicate_paper_candidates,
     mixed_profiles,
+    page_judgement,
     page_suggestions,
     pages_to_assign,
     profile_clusters,
 )
+from curation.matcher.model import NEW_AUTHOR
 from tests.factories import (
     AppearanceFactory,
     AuthorFactory,
@@ -67,8 +69,22 @@ def test_page_suggestions_rank_the_seed_authors_by_shared_papers(imported_seeds,
     suggestions = page_suggestions(page)
 
     assert names(suggestions) == ["Ilya Sutskever", "Giambattista Parascandolo", "Jeff Wu"]
-    assert [s.paper_score for s in suggestions] == [0.169, 0.066, 0.0]
-    assert [s.coauthor_score for s in suggestions] == [1.0, 1.0, 1.0]
+    assert [(s.evidence.held, s.evidence.known) for s in suggestions] == [(2, 2), (1, 2), (0, 2)]
+    assert suggestions[0].probability > suggestions[1].probability
+
+
+@pytest.mark.parametrize("source", SEED_TONY_PAGES)
+def test_page_judgement_calls_the_seed_tony_pages_a_new_author(imported_seeds, source):
+    # Two of ten papers known, both system cards of hundreds of authors: the
+    # page's author (not among the seeds) is nobody in the catalogue.
+    judgement = page_judgement(SourcePage.objects.get(source=source))
+
+    assert judgement.recommendation == NEW_AUTHOR
+    assert judgement.new_author_probability > 0.5
+    assert judgement.entry_count == 10
+    assert judgement.new_author_probability + sum(
+        s.probability for s in judgement.suggestions
+    ) == pytest.approx(1.0, abs=1e-3)
 
 
 def test_page_suggestions_show_shared_papers_with_their_profile_counts(imported_seeds):
@@ -95,7 +111,15 @@ def test_page_suggestions_show_common_coauthors_and_shared_words(imported_seeds)
         "Ilya Sutskever",
     ]
     assert top.shared_words == ("speech", "generation", "audio", "translation", "text")
-    assert (top.score, top.text_similarity) == (0.346, 0.22)
+    assert top.reasons == [
+        "holds 2 of the page's 2 known papers; 1 of them on no other profile",
+        "abstracts and titles close to 0 of the author's 8 other papers",
+        "profile of 10 papers",
+    ]
+    assert third.reasons[:2] == [
+        "holds 0 of the page's 2 known papers",
+        "wrote other papers with the authors of 2 more of the page's papers",
+    ]
 
 
 def test_page_suggestions_leave_out_tombstones(imported_seeds):
@@ -143,7 +167,8 @@ def test_page_suggestions_rank_the_profile_listing_most_of_the_page_first(db):
 
     top, second = page_suggestions(page)
 
-    assert (top.author, top.paper_score) == (owner, 1.0)
+    assert (top.author, top.evidence.held, top.evidence.known) == (owner, 4, 4)
+    assert top.probability > second.probability
     assert (second.author, len(second.shared_papers)) == (colleague, 1)
 
 
@@ -179,19 +204,19 @@ def _waiting_pages(count: int) -> None:
 
 
 @pytest.mark.parametrize("pages", [1, 4])
-def test_pages_to_assign_run_9_queries_however_many_pages(db, django_assert_num_queries, pages):
+def test_pages_to_assign_run_10_queries_however_many_pages(db, django_assert_num_queries, pages):
     _waiting_pages(pages)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         rows = pages_to_assign()
 
     assert [len(r.suggestions) for r in rows] == [2] * pages
 
 
-def test_page_suggestions_run_8_queries(imported_seeds, django_assert_num_queries):
+def test_page_suggestions_run_9_queries(imported_seeds, django_assert_num_queries):
     page = SourcePage.objects.get(source=SEED_TONY_PAGES[1])
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page_suggestions(page)
 
 
