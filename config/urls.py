@@ -1,4 +1,5 @@
-"""The URL map: public pages (``catalog.urls``), the API under /api/, curation, admin, sign-in."""
+"""The URL map: public pages (``catalog.urls``), the API under /api/ (the curators'
+JSON first: the public API ends with a catch-all 404), curation, admin, sign-in."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,6 +7,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("curation.api_urls")),
     path("api/", include("catalog.api.urls")),
     path("curation/", include("curation.urls")),
     path(
