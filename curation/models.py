@@ -16,6 +16,7 @@ class CurationAction(models.Model):
 
     class Kind(models.TextChoices):
         ASSIGN_PAGE = "assign_page", "assign page"
+        ASSIGN_PAGES = "assign_pages", "accept confident suggestions"
         UNASSIGN_PAGE = "unassign_page", "unassign page"
         MERGE_PAPERS = "merge_papers", "merge papers"
         MERGE_AUTHORS = "merge_authors", "merge authors"

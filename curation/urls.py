@@ -9,6 +9,7 @@ app_name = "curation"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("pages/", views.PageQueueView.as_view(), name="page-queue"),
+    path("pages/accept-confident/", views.AcceptConfidentView.as_view(), name="accept-confident"),
     path("pages/<int:pk>/assign/", views.PageAssignView.as_view(), name="page-assign"),
     path("pages/<int:pk>/unassign/", views.PageUnassignView.as_view(), name="page-unassign"),
     path("pages/<int:pk>/not-this-author/", views.PageRejectView.as_view(), name="page-reject"),

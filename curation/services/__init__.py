@@ -14,7 +14,7 @@ Where things are:
 - ``messages``: the refusal messages;
 - ``frame``: what every operation shares (curator check, locks, versions, recording);
 - ``records``: building a new author, checking an ORCID, moving authorships;
-- ``pages``: assign and unassign a page;
+- ``pages``: assign and unassign a page, assign many at once;
 - ``merges``: merge papers, merge authors, dismiss a duplicate pair;
 - ``edits``: split a profile, edit an author or a paper;
 - ``undo``: undo an action, and the later actions that depend on it;
@@ -29,7 +29,7 @@ from .edits import edit_author, edit_paper, split_author
 from .frame import record_version
 from .merges import dismiss_pair, merge_authors, merge_papers
 from .messages import *  # noqa: F403 (every message constant is part of the interface)
-from .pages import assign_page, check_unassignable, reject_suggestion, unassign_page
+from .pages import assign_page, assign_pages, check_unassignable, reject_suggestion, unassign_page
 from .preview import Preview, preview
 from .records import NewAuthor
 from .undo import dependent_actions, undo_action
@@ -39,6 +39,7 @@ __all__ = [
     "NewAuthor",
     "Preview",
     "assign_page",
+    "assign_pages",
     "check_unassignable",
     "dependent_actions",
     "dismiss_pair",

@@ -13,6 +13,19 @@ STALE_FORM = (
 NOTHING_TO_DO = "This would change nothing."
 ALREADY_MERGED = "{record} was merged into another record; work on the record it redirects to."
 PAGE_ALREADY_ASSIGNED = "Page {page} is already assigned to {author}. Unassign it first."
+# Assigning many pages at once (the confident suggestions): each names the page.
+PAGE_LISTED_TWICE = "Page {page} is listed twice: a page goes to one author."
+PAGE_GONE_MEANWHILE = (
+    "Page {page} no longer exists. Nothing was changed: reload the list and try again."
+)
+PAGE_ASSIGNED_MEANWHILE = (
+    "Page {page} was assigned to {author} meanwhile. Nothing was changed: reload the list "
+    "and try again."
+)
+AUTHOR_GONE_MEANWHILE = (
+    "{author}, suggested for page {page}, was merged into another record or removed "
+    "meanwhile. Nothing was changed: reload the list and try again."
+)
 PAGE_NOT_CURATOR_ASSIGNED = (
     "Page {page} was assigned by the import, not by a curator: split the profile instead."
 )

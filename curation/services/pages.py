@@ -1,10 +1,13 @@
-"""Assign an anonymous page to an author, and take it back (unassign).
+"""Assign an anonymous page to an author (or many at once: the confident
+suggestions), and take it back (unassign).
 
 The import assigns named pages itself; curators assign the anonymous ones. Splits
 and merges are in ``edits`` and ``merges``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -14,12 +17,18 @@ from django.db.models import Q
 from catalog.bulk import update_rows
 from catalog.models import Author, AuthorName, Authorship, DecidedBy, SourceEntry, SourcePage
 
+from ..journal import Journal
 from ..models import CurationAction, RejectedSuggestion
 from .frame import check_version, lock, recording, require_curator, require_live, touch
 from .messages import (
     ALREADY_REJECTED,
+    AUTHOR_GONE_MEANWHILE,
     CHOOSE_ONE_AUTHOR,
+    NOTHING_TO_DO,
     PAGE_ALREADY_ASSIGNED,
+    PAGE_ASSIGNED_MEANWHILE,
+    PAGE_GONE_MEANWHILE,
+    PAGE_LISTED_TWICE,
     PAGE_NOT_ASSIGNED,
     PAGE_NOT_CURATOR_ASSIGNED,
     REJECT_OWN_AUTHOR,
@@ -60,55 +69,119 @@ def assign_page(
             author = build_author(new_author, identity=page.source)
         assert author is not None
         with recording(Kind.ASSIGN_PAGE, actor) as (action, journal):
-            # A curator's "not this author" for this page and author is taken back.
-            journal.watch(RejectedSuggestion, Q(page=page))
-            if author.pk is not None:
-                RejectedSuggestion.objects.filter(page=page, author=author).delete()
-            journal.watch(Author, Q(slug=author.slug))
-            journal.watch(AuthorName, Q(author__slug=author.slug))
-            journal.watch(SourcePage, Q(pk=page.pk))
-            journal.watch(SourceEntry, Q(page=page))
-            paper_ids = set(page.entries.values_list("paper_id", flat=True))
-            journal.watch(Authorship, Q(author__slug=author.slug, paper_id__in=paper_ids))
-            if author.pk is None:
-                save_new_author(author)
-            present = dict(
-                Authorship.objects.filter(author=author, paper_id__in=paper_ids).values_list(
-                    "paper_id", "pk"
-                )
-            )
-            Authorship.objects.bulk_create(
-                [
-                    Authorship(
-                        paper_id=paper_id,
-                        author=author,
-                        decided_by=DecidedBy.CURATOR,
-                        curated=True,
-                    )
-                    for paper_id in sorted(paper_ids - present.keys())
-                ]
-            )
-            present = dict(
-                Authorship.objects.filter(author=author, paper_id__in=paper_ids).values_list(
-                    "paper_id", "pk"
-                )
-            )
-            update_rows(
-                SourceEntry,
-                ["authorship"],
-                [
-                    (present[paper_id], pk)
-                    for pk, paper_id in page.entries.values_list("pk", "paper_id")
-                ],
-            )
-            page.author = author
-            page.assigned_by = DecidedBy.CURATOR
-            page.save(update_fields=["author", "assigned_by", "updated_at"])
-            touch(Author, [author.pk])
+            [papers] = _give_pages(journal, [(page, author)])
             action.summary = (
-                f"Assigned page {page.source} ({len(paper_ids)} papers) to {author.display_name}"
+                f"Assigned page {page.source} ({papers} papers) to {author.display_name}"
             )
         return action
+
+
+def assign_pages(
+    *, assignments: Sequence[tuple[SourcePage, Author]], actor: AbstractBaseUser
+) -> CurationAction:
+    """Give each page to its author in one action, which one undo reverts (the
+    dashboard's "Accept all confident suggestions"). Each page gets exactly what
+    :func:`assign_page` gives it.
+
+    Refused, with nothing written, when a page is listed twice, is gone or was
+    assigned meanwhile, or when its author was merged away or removed since: the
+    message names the page.
+    """
+    require_curator(actor)
+    if not assignments:
+        raise ValidationError(NOTHING_TO_DO, code="nothing")
+    listed: set[int] = set()
+    for page, _ in assignments:
+        if page.pk in listed:
+            raise ValidationError(PAGE_LISTED_TWICE.format(page=page), code="twice")
+        listed.add(page.pk)
+    with transaction.atomic():
+        pages = lock(SourcePage, [page.pk for page, _ in assignments])
+        authors = lock(Author, [author.pk for _, author in assignments if author.pk is not None])
+        locked: list[tuple[SourcePage, Author]] = []
+        for page, author in assignments:
+            current = pages.get(page.pk)
+            if current is None:
+                raise ValidationError(PAGE_GONE_MEANWHILE.format(page=page), code="gone")
+            if current.author_id is not None:
+                raise ValidationError(
+                    PAGE_ASSIGNED_MEANWHILE.format(page=current, author=current.author),
+                    code="assigned",
+                )
+            live = authors.get(author.pk)
+            if live is None or live.merged_into_id is not None:
+                raise ValidationError(
+                    AUTHOR_GONE_MEANWHILE.format(page=current, author=author), code="merged"
+                )
+            locked.append((current, live))
+        with recording(Kind.ASSIGN_PAGES, actor) as (action, journal):
+            _give_pages(journal, locked)
+            count = len(locked)
+            pairs = "; ".join(f"{page.source} -> {author.inverted_name}" for page, author in locked)
+            action.summary = (
+                f"Assigned {count} page{'s' if count != 1 else ''} to their confident "
+                f"suggestions: {pairs}"
+            )
+        return action
+
+
+def _give_pages(journal: Journal, assignments: Sequence[tuple[SourcePage, Author]]) -> list[int]:
+    """Give each locked, unassigned page to its author (saved here if new): every
+    entry of the page claims an authorship of that author for its paper, created if
+    missing. Curated: no import changes it. A curator's "not this author" for the
+    page and author is taken back. Returns how many papers each page lists.
+
+    Every row is watched before anything is written, so that a row one page's
+    assignment creates is recorded as created even when another page of the same
+    author then uses it (undo deletes it).
+    """
+    papers = [set(page.entries.values_list("paper_id", flat=True)) for page, _ in assignments]
+    for (page, author), paper_ids in zip(assignments, papers, strict=True):
+        journal.watch(RejectedSuggestion, Q(page=page))
+        journal.watch(Author, Q(slug=author.slug))
+        journal.watch(AuthorName, Q(author__slug=author.slug))
+        journal.watch(SourcePage, Q(pk=page.pk))
+        journal.watch(SourceEntry, Q(page=page))
+        journal.watch(Authorship, Q(author__slug=author.slug, paper_id__in=paper_ids))
+    for (page, author), paper_ids in zip(assignments, papers, strict=True):
+        if author.pk is None:
+            save_new_author(author)
+        else:
+            RejectedSuggestion.objects.filter(page=page, author=author).delete()
+        present = dict(
+            Authorship.objects.filter(author=author, paper_id__in=paper_ids).values_list(
+                "paper_id", "pk"
+            )
+        )
+        Authorship.objects.bulk_create(
+            [
+                Authorship(
+                    paper_id=paper_id,
+                    author=author,
+                    decided_by=DecidedBy.CURATOR,
+                    curated=True,
+                )
+                for paper_id in sorted(paper_ids - present.keys())
+            ]
+        )
+        present = dict(
+            Authorship.objects.filter(author=author, paper_id__in=paper_ids).values_list(
+                "paper_id", "pk"
+            )
+        )
+        update_rows(
+            SourceEntry,
+            ["authorship"],
+            [
+                (present[paper_id], pk)
+                for pk, paper_id in page.entries.values_list("pk", "paper_id")
+            ],
+        )
+        page.author = author
+        page.assigned_by = DecidedBy.CURATOR
+        page.save(update_fields=["author", "assigned_by", "updated_at"])
+    touch(Author, [author.pk for _, author in assignments])
+    return [len(paper_ids) for paper_ids in papers]
 
 
 def check_unassignable(page: SourcePage) -> None:

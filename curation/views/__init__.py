@@ -7,12 +7,14 @@ none writes a model or reads one past the selectors.
 - ``base``: the curator check, the operation form flow, shared request helpers;
 - ``queues``: the dashboard and the queue pages;
 - ``pages``: assign and unassign a page;
+- ``batch``: accept all confident suggestions (many pages, one action);
 - ``merges``: merge papers, merge authors, dismiss a duplicate pair;
 - ``edits``: split a profile, edit an author or a paper;
 - ``history``: the history, one action's changes, undo;
 - ``uploads``: uploading page files, an import job's progress, recent imports.
 """
 
+from .batch import AcceptConfidentView
 from .edits import EditAuthorView, EditPaperView, SplitAuthorView
 from .history import ActionDetailView, HistoryView, UndoView
 from .merges import DismissView, MergeAuthorsView, MergePapersView
@@ -27,6 +29,7 @@ from .queues import (
 from .uploads import ImportJobsView, ImportJobView, UploadView
 
 __all__ = [
+    "AcceptConfidentView",
     "ActionDetailView",
     "AuthorDuplicatesView",
     "DashboardView",

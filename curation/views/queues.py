@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from catalog.selectors import unassigned_pages
 
 from .. import queues, selectors
+from ..matcher.model import ASSIGN
 from .base import CuratorRequiredMixin
 
 QUEUE_PREVIEW = 8
@@ -59,6 +60,8 @@ class DashboardView(QueueView):
             recent=selectors.history()[:QUEUE_PREVIEW],
             **kwargs,
         )
+        # Pages the matcher would assign (from the items in memory: no query).
+        context["confident"] = sum(item.recommendation == ASSIGN for item in context["pages"])
         for name in self.queue_names:
             context[f"{name}_more"] = len(context[name]) > QUEUE_PREVIEW
             context[name] = context[name][:QUEUE_PREVIEW]

@@ -83,6 +83,10 @@ def curation_scene(imported_seeds, curator) -> dict:
         ),
         "page-unassign": (f"/curation/pages/{p004.pk}/unassign/", {}),
         "page-reject": (f"/curation/pages/{p001.pk}/not-this-author/", {"author": ilya.pk}),
+        "accept-confident": (
+            "/curation/pages/accept-confident/",
+            {"page": [p001.pk], "author": [ilya.pk]},
+        ),
         "merge-papers": (
             merge_papers,
             {
