@@ -1,5 +1,6 @@
-"""Two curators merging the same author at the same moment: one wins, the other is
-refused cleanly and changes nothing."""
+"""Two curators changing the same records at the same moment (merging one author,
+accepting batches that share a page): one wins, the other is refused cleanly and
+changes nothing."""
 
 import threading
 
@@ -8,11 +9,16 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from catalog.models import Author
+from catalog.models import Author, Authorship
 from curation import services
 from curation.access import CURATORS_GROUP
 from curation.models import CurationAction
-from tests.factories import AuthorFactory, AuthorshipFactory
+from tests.factories import (
+    AuthorFactory,
+    AuthorshipFactory,
+    SourceEntryFactory,
+    SourcePageFactory,
+)
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -59,3 +65,57 @@ def test_two_concurrent_merges_of_one_author_one_wins_one_is_refused(django_user
     assert CurationAction.objects.count() == 1
     loser_author = right if loser == "right" else left
     assert Author.objects.get(pk=loser_author.pk).authorships.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_batch_acceptances_sharing_a_page_one_wins_one_is_refused(
+    django_user_model,
+):
+    curators = Group.objects.get_or_create(name=CURATORS_GROUP)[0]
+    users = []
+    for name in ("carla", "dmitri"):
+        user = django_user_model.objects.create_user(name)
+        user.groups.add(curators)
+        users.append(user)
+    first, second = AuthorFactory(), AuthorFactory()
+    only_first, shared, only_second = SourcePageFactory(), SourcePageFactory(), SourcePageFactory()
+    for page in (only_first, shared, only_second):
+        SourceEntryFactory.create_batch(2, page=page)
+    batches = {
+        "carla": [(only_first, first), (shared, first)],
+        "dmitri": [(shared, second), (only_second, second)],
+    }
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def accept(user):
+        try:
+            start.wait()
+            services.assign_pages(assignments=batches[user.username], actor=user)
+            outcomes[user.username] = "assigned"
+        except ValidationError as error:
+            outcomes[user.username] = error.messages[0]
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    shared.refresh_from_db()
+    winner = "carla" if shared.author_id == first.pk else "dmitri"
+    loser = "dmitri" if winner == "carla" else "carla"
+    # The loser waited for the winner's row locks, then saw the shared page taken,
+    # and wrote nothing: its other page still waits.
+    assert outcomes == {
+        winner: "assigned",
+        loser: services.PAGE_ASSIGNED_MEANWHILE.format(page=shared, author=shared.author),
+    }
+    assert CurationAction.objects.count() == 1
+    loser_page = only_second if loser == "dmitri" else only_first
+    loser_page.refresh_from_db()
+    assert loser_page.author_id is None
+    winner_author = first if winner == "carla" else second
+    assert Authorship.objects.filter(author=winner_author).count() == 4
