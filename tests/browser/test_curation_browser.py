@@ -330,6 +330,8 @@ def test_typing_a_new_name_chooses_a_new_author_on_the_assign_form(
     page.get_by_label("User name").fill(curator.username)
     page.get_by_label("Password").fill(CURATOR_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/assign/$"))
+    page.wait_for_load_state("load")  # picker.js (deferred) listens from then on
     suggested = page.locator("ul.choices input[type=radio]").first
     fresh = page.get_by_role("radio", name="A new author, named below")
 
