@@ -95,6 +95,12 @@ def page_judgement(page: SourcePage, *, limit: int = 5) -> PageToAssign:
     return _judge([page], limit=limit)[page.pk]
 
 
+def page_judgements(pages: Sequence[SourcePage], *, limit: int = 5) -> list[PageToAssign]:
+    """Several pages judged together (the queries of :func:`page_judgement`, once),
+    in the queue's order; each exactly as :func:`page_judgement` judges it alone."""
+    return sorted(_judge(pages, limit=limit).values(), key=page_order) if pages else []
+
+
 def page_suggestions(page: SourcePage, *, limit: int = 5) -> list[Suggestion]:
     """Authors the page may belong to, most probable first (at most ``limit``)."""
     return list(page_judgement(page, limit=limit).suggestions)
@@ -164,17 +170,17 @@ def _suggestion(
 ) -> Suggestion:
     candidate = page.candidates[author_id]
     authors_of = page.facts.authors_of
-    shared = tuple(
-        SharedPaper(paper_id, label, len(held_by), round(rarity_weight(len(held_by)), 3))
-        for paper_id, label in sorted(page.labels.items(), key=lambda item: item[1])
-        for held_by in [authors_of.get(paper_id, frozenset())]
-        if author_id in held_by
-    )
+    shared = []
+    for paper_id, label in sorted(page.labels.items(), key=lambda item: item[1]):
+        held_by = authors_of.get(paper_id, frozenset())
+        if author_id in held_by:
+            weight = round(rarity_weight(len(held_by)), 3)
+            shared.append(SharedPaper(paper_id, label, len(held_by), weight))
     return Suggestion(
         author=authors[author_id],
         probability=probability,
         evidence=evidence(page.facts, author_id, candidate.facts),
-        shared_papers=shared,
+        shared_papers=tuple(shared),
         common_coauthors=tuple(
             sorted(
                 (authors[a] for a in candidate.common_coauthors if a in authors), key=author_order

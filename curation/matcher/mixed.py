@@ -22,7 +22,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import ModelFileError, calibrate, linear_score, read_model_file
+from .model import (
+    ModelFileError,
+    calibrate,
+    linear_score,
+    read_model_file,
+    regression_fields,
+)
 
 SHIPPED_MIXED_MODEL = Path(__file__).with_name("mixed_model.json")
 
@@ -69,16 +75,7 @@ class MixedModel:
     @classmethod
     def from_dict(cls, data: Mapping, *, source: str = "mixed model") -> MixedModel:
         try:
-            model = cls(
-                features=tuple(data["features"]),
-                mean=tuple(map(float, data["mean"])),
-                scale=tuple(map(float, data["scale"])),
-                weights=tuple(map(float, data["weights"])),
-                intercept=float(data["intercept"]),
-                calibration_x=tuple(map(float, data["calibration"]["x"])),
-                calibration_y=tuple(map(float, data["calibration"]["y"])),
-                flag_threshold=float(data["flag_threshold"]),
-            )
+            model = cls(**regression_fields(data), flag_threshold=float(data["flag_threshold"]))
         except (KeyError, TypeError, ValueError) as error:
             raise ModelFileError(f"{source}: not a mixed-profile model ({error!r})") from error
         if model.features != MIXED_FEATURES:

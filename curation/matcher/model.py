@@ -69,13 +69,7 @@ class Model:
     def from_dict(cls, data: Mapping, *, source: str = "model") -> Model:
         try:
             model = cls(
-                features=tuple(data["features"]),
-                mean=tuple(map(float, data["mean"])),
-                scale=tuple(map(float, data["scale"])),
-                weights=tuple(map(float, data["weights"])),
-                intercept=float(data["intercept"]),
-                calibration_x=tuple(map(float, data["calibration"]["x"])),
-                calibration_y=tuple(map(float, data["calibration"]["y"])),
+                **regression_fields(data),
                 assign_threshold=float(data["assign_threshold"]),
                 new_author_threshold=float(data["new_author_threshold"]),
                 about=dict(data.get("about", {})),
@@ -131,6 +125,21 @@ def share_out(raw: Mapping) -> tuple[dict, float]:
         raw = {key: p / total for key, p in raw.items()}
     probabilities = dict(sorted(raw.items(), key=lambda item: (-item[1], item[0])))
     return probabilities, max(0.0, 1.0 - sum(probabilities.values()))
+
+
+def regression_fields(data: Mapping) -> dict:
+    """The fields every model file part has (a standardised logistic regression and
+    its isotonic calibration), as the model classes take them; KeyError, TypeError
+    or ValueError when one is missing or malformed."""
+    return {
+        "features": tuple(data["features"]),
+        "mean": tuple(map(float, data["mean"])),
+        "scale": tuple(map(float, data["scale"])),
+        "weights": tuple(map(float, data["weights"])),
+        "intercept": float(data["intercept"]),
+        "calibration_x": tuple(map(float, data["calibration"]["x"])),
+        "calibration_y": tuple(map(float, data["calibration"]["y"])),
+    }
 
 
 def read_model_file(path: Path) -> dict:

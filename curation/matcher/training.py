@@ -121,19 +121,20 @@ def out_of_fold_scores(examples: Sequence[Example], *, seed: int = 0) -> list[fl
     return scores
 
 
-def fit(examples: Sequence[Example], *, seed: int = 0, about: dict | None = None) -> dict:
-    """A model file's content (see :class:`.model.Model`) learned from ``examples``."""
+def _calibrated_regression(
+    examples: Sequence[Example], features: Sequence[str], *, seed: int
+) -> tuple[dict, list[float]]:
+    """The regression part of a model file (features, standardisation, weights,
+    isotonic calibration of out-of-fold scores) and those out-of-fold scores."""
     from sklearn.isotonic import IsotonicRegression
 
-    if len({e.label for e in examples}) < 2:
-        raise ValueError("the examples need both authors and non-authors")
     x, y = _arrays(examples)
     oof = out_of_fold_scores(examples, seed=seed)
     isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof, y)
     pipeline = _logistic(seed).fit(x, y)
     scaler, regression = pipeline[0], pipeline[1]
     content = {
-        "features": list(FEATURES),
+        "features": list(features),
         "mean": [round(float(v), 6) for v in scaler.mean_],
         "scale": [round(float(v), 6) for v in scaler.scale_],
         "weights": [round(float(v), 6) for v in regression.coef_[0]],
@@ -142,6 +143,17 @@ def fit(examples: Sequence[Example], *, seed: int = 0, about: dict | None = None
             "x": [round(float(v), 6) for v in isotonic.X_thresholds_],
             "y": [round(float(v), 6) for v in isotonic.y_thresholds_],
         },
+    }
+    return content, oof
+
+
+def fit(examples: Sequence[Example], *, seed: int = 0, about: dict | None = None) -> dict:
+    """A model file's content (see :class:`.model.Model`) learned from ``examples``."""
+    if len({e.label for e in examples}) < 2:
+        raise ValueError("the examples need both authors and non-authors")
+    regression, oof = _calibrated_regression(examples, FEATURES, seed=seed)
+    content = {
+        **regression,
         "assign_threshold": 1.0,
         "new_author_threshold": NEW_AUTHOR_THRESHOLD,
         "about": dict(about or {}),
@@ -280,19 +292,12 @@ def fit_mixed(examples: Sequence[Example], *, seed: int = 0) -> dict:
     out-of-fold scores (folds by name), and the flag threshold: the lowest
     probability at which at most MAX_FALSE_ALARMS of the single-person profiles
     (out of fold) would be flagged, and never below 0.5."""
-    from sklearn.isotonic import IsotonicRegression
-
     from .mixed import MIXED_FEATURES
 
     if len({e.label for e in examples}) < 2:
         raise ValueError("the examples need both mixed and single-person profiles")
-    x, y = _arrays(examples)
-    oof = out_of_fold_scores(examples, seed=seed)
-    isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof, y)
-    pipeline = _logistic(seed).fit(x, y)
-    scaler, regression = pipeline[0], pipeline[1]
-    xs = [round(float(v), 6) for v in isotonic.X_thresholds_]
-    ys = [round(float(v), 6) for v in isotonic.y_thresholds_]
+    regression, oof = _calibrated_regression(examples, MIXED_FEATURES, seed=seed)
+    xs, ys = regression["calibration"]["x"], regression["calibration"]["y"]
     singles = sorted(
         (
             calibrate(score, tuple(xs), tuple(ys))
@@ -303,15 +308,7 @@ def fit_mixed(examples: Sequence[Example], *, seed: int = 0) -> dict:
     )
     allowed = int(len(singles) * MAX_FALSE_ALARMS)
     threshold = max(0.5, singles[allowed] + 1e-4 if allowed < len(singles) else 0.5)
-    return {
-        "features": list(MIXED_FEATURES),
-        "mean": [round(float(v), 6) for v in scaler.mean_],
-        "scale": [round(float(v), 6) for v in scaler.scale_],
-        "weights": [round(float(v), 6) for v in regression.coef_[0]],
-        "intercept": round(float(regression.intercept_[0]), 6),
-        "calibration": {"x": xs, "y": ys},
-        "flag_threshold": round(min(1.0, threshold), 4),
-    }
+    return {**regression, "flag_threshold": round(min(1.0, threshold), 4)}
 
 
 def cross_validate_mixed(examples: Sequence[Example], *, seed: int = 0) -> dict:

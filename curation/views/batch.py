@@ -22,14 +22,10 @@ from .base import MAX_ID, CuratorRequiredMixin
 
 
 def confident_pages() -> list[finders.PageToAssign]:
-    """The pages the queue recommends assigning, each judged again now (exactly as
-    :func:`finders.page_judgement` judges it alone); those the matcher is still
-    confident about, in the queue's order.
-
-    The queue is the first waiting pages by source, so they are judged again together
-    (a fixed number of queries however many are confident); a queued page that is no
-    longer among them is left out, as the queue's next computation leaves it out.
-    """
+    """The pages the queue recommends assigning, still waiting, each judged again
+    now (exactly as :func:`finders.page_judgement` judges it alone, all together:
+    a fixed number of queries however many); those the matcher is still confident
+    about, in the queue's order."""
     queued = {
         item.page.pk
         for item in queues.queues("pages")["pages"].items
@@ -37,11 +33,11 @@ def confident_pages() -> list[finders.PageToAssign]:
     }
     if not queued:
         return []
-    fresh = finders.pages_to_assign(limit=queues.KEPT["pages"], suggestions=1)
+    waiting = SourcePage.objects.filter(pk__in=queued, author__isnull=True).defer("raw_text")
     return [
         item
-        for item in fresh
-        if item.page.pk in queued and item.recommendation == ASSIGN and item.top is not None
+        for item in finders.page_judgements(list(waiting), limit=1)
+        if item.recommendation == ASSIGN and item.top is not None
     ]
 
 
