@@ -20,7 +20,7 @@ from django.db.models import Count, F, Max, Min, Window
 from django.db.models.functions import Left
 
 from catalog.bulk import chunks
-from catalog.models import LIVE_AUTHORSHIP, Author, Authorship, Paper
+from catalog.models import Author, Authorship, Paper
 
 from .text import Vocabulary
 
@@ -88,24 +88,35 @@ MAX_LINK_AUTHORS = 50  # papers with more live authors do not make co-authors (c
 
 def coauthorship(author_ids: set[int]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """(author -> papers, paper -> live authors) over the live papers of these
-    authors that have at most MAX_LINK_AUTHORS live authors: one query (a window
-    function counts each paper's authors in the database)."""
+    authors that have at most MAX_LINK_AUTHORS live authors: two queries (a window
+    function counts each paper's authors in the database; then which of the authors
+    found are merged tombstones).
+
+    The authorships are not joined to their authors: the planner cannot know that
+    the size limit keeps a few hundred of the tens of thousands of rows a consortium
+    paper brings, and joined every one of them: 37 ms a page on PostgreSQL at 100,000
+    papers, against 14 ms for the rows joined to papers and 3 ms for the tombstones."""
     papers_of: dict[int, set[int]] = defaultdict(set)
     authors_of: dict[int, set[int]] = defaultdict(set)
+    rows = []
     for chunk in chunks(author_ids):
-        rows = (
+        rows += (
             Authorship.objects.filter(
                 paper_id__in=Authorship.objects.filter(author_id__in=chunk).values("paper_id"),
             )
-            .annotate(
-                live=LIVE_AUTHORSHIP,
-                size=Window(Count("id"), partition_by=[F("paper_id")]),
-            )
+            .annotate(size=Window(Count("id"), partition_by=[F("paper_id")]))
             .filter(size__lte=MAX_LINK_AUTHORS)
-            .values_list("paper_id", "author_id", "live")
+            .values_list("paper_id", "author_id", "paper__merged_into_id")
         )
-        for paper_id, author_id, live in rows:
-            if live:
-                papers_of[author_id].add(paper_id)
-                authors_of[paper_id].add(author_id)
+    merged = set()
+    for chunk in chunks({author_id for _, author_id, _ in rows}):
+        merged.update(
+            Author.objects.filter(pk__in=chunk, merged_into__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+    for paper_id, author_id, paper_merged in rows:
+        if paper_merged is None and author_id not in merged:
+            papers_of[author_id].add(paper_id)
+            authors_of[paper_id].add(author_id)
     return papers_of, authors_of

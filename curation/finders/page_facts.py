@@ -30,6 +30,7 @@ from .text import (
     Vector,
     Vocabulary,
     cosine,
+    counts_cosine,
     counts_vector,
     rarity_weight,
     shared_words,
@@ -81,7 +82,7 @@ class GatheredPage:
 
 def gather(pages: Sequence[SourcePage], *, keep_rejected: bool = False) -> dict[int, GatheredPage]:
     """The facts about several pages and their candidates, with one query per kind
-    of data for them all (8 queries; 1 when no page has a known paper). Used by
+    of data for them all (9 queries; 1 when no page has a known paper). Used by
     the finder and by ``train_matcher`` to turn curators' decisions into examples.
     Candidates a curator rejected for a page are left out, unless ``keep_rejected``.
 
@@ -132,43 +133,52 @@ def gather(pages: Sequence[SourcePage], *, keep_rejected: bool = False) -> dict[
         }
         page_data.candidates = _direct_candidates(page_data.authors_of)
         page_data.members = frozenset(page_data.candidates)
-    # Query 3: co-authors of the direct candidates, through papers of a few authors.
+    # Queries 3-4: co-authors of the direct candidates, through papers of a few authors.
     members = {a for d in data.values() for a in d.candidates}
     papers_of, authors_of_paper = coauthorship(members)
     for page_data in data.values():
         _add_coauthor_candidates(page_data, papers_of, authors_of_paper)
-    # Query 4: rejected suggestions.
+    # Query 5: rejected suggestions.
     rejected = _rejected(list(data)) if not keep_rejected else defaultdict(set)
     for page_id, page_data in data.items():
         page_data.candidates = [a for a in page_data.candidates if a not in rejected[page_id]]
     candidates = {a for d in data.values() for a in d.candidates}
     if not candidates:
         return {page_id: _gathered(page_id, d, {}) for page_id, d in data.items()}
-    # Queries 5-8: the candidates' words and profile sizes, their papers' venues, the
+    # Queries 6-9: the candidates' words and profile sizes, their papers' venues, the
     # catalogue's word weights.
     words_of = _author_words(candidates)
     venues_of = _venues({p for w in words_of.values() for p in w.by_paper})
     vocabulary = catalogue_vocabulary()
-    paper_vectors: dict[int, Vector] = {}
     for page_data in data.values():
         page_data.vector = text_vector(page_data.texts, vocabulary)
     return {
         page_id: _gathered(
-            page_id,
-            page_data,
-            {
-                author_id: _candidate(
-                    author_id,
-                    page_data,
-                    words_of.get(author_id, _AuthorWords()),
-                    venues_of,
-                    vocabulary,
-                    paper_vectors,
-                )
-                for author_id in page_data.candidates
-            },
+            page_id, page_data, _candidates(page_data, words_of, venues_of, vocabulary)
         )
         for page_id, page_data in data.items()
+    }
+
+
+def _candidates(
+    page: _PageData,
+    words_of: dict[int, _AuthorWords],
+    venues_of: dict[int, set[int]],
+    vocabulary: Vocabulary,
+) -> dict[int, CandidateData]:
+    """The facts of each of the page's candidates; a paper on several candidates'
+    profiles is compared with the page once."""
+    closeness: dict[int, bool] = {}
+    return {
+        author_id: _candidate(
+            author_id,
+            page,
+            words_of.get(author_id, _AuthorWords()),
+            venues_of,
+            vocabulary,
+            closeness,
+        )
+        for author_id in page.candidates
     }
 
 
@@ -189,7 +199,7 @@ def _candidate(
     author_words: _AuthorWords,
     venues_of: dict[int, set[int]],
     vocabulary: Vocabulary,
-    paper_vectors: dict[int, Vector],
+    closeness: dict[int, bool],
 ) -> CandidateData:
     page_vector = page.vector
     vector = counts_vector(author_words.without(page.papers), vocabulary)
@@ -197,9 +207,10 @@ def _candidate(
     close = 0
     venues: set[int] = set()
     for paper_id in others:
-        if paper_id not in paper_vectors:
-            paper_vectors[paper_id] = counts_vector(author_words.by_paper[paper_id], vocabulary)
-        close += cosine(page_vector, paper_vectors[paper_id]) >= CLOSE_PAPER
+        if paper_id not in closeness:
+            similarity = counts_cosine(page_vector, author_words.by_paper[paper_id], vocabulary)
+            closeness[paper_id] = similarity >= CLOSE_PAPER
+        close += closeness[paper_id]
         venues |= venues_of.get(paper_id, set())
     common = page.common.get(author_id, set())
     links = {o for o, members in page.common.items() if author_id in members} | common

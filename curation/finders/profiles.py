@@ -94,8 +94,8 @@ def clustering_facts(clusters: Sequence[Cluster]) -> tuple[float, ...]:
 
 def profile_clusters(author: Author) -> list[Cluster]:
     """The clusters of an author's papers, main one first (one cluster when the
-    profile holds together). 6 queries: the word sample (2), the papers, their
-    co-authors and venues, the co-authors shown."""
+    profile holds together). 7 queries: the word sample (2), the papers, their
+    co-authors (2) and venues, the co-authors shown."""
     vocabulary = catalogue_vocabulary()
     groups = _profile_groups([author.pk], vocabulary)[author.pk]
     names = authors_by_id(_coauthor_ids(groups))
@@ -104,7 +104,7 @@ def profile_clusters(author: Author) -> list[Cluster]:
 
 def profile_judgement(author: Author) -> MixedProfile:
     """Any profile judged by the mixed-profile model: its clusters (one when it
-    holds together), the probability that it mixes people, and the flag. 6 queries
+    holds together), the probability that it mixes people, and the flag. 7 queries
     (those of :func:`profile_clusters`)."""
     clusters = profile_clusters(author)
     if not clusters:
@@ -231,8 +231,8 @@ def _clusters(groups: Sequence[_Group], authors: dict[int, Author]) -> list[Clus
 
 
 def _profile_groups(author_ids: list[int], vocabulary: Vocabulary) -> dict[int, list[_Group]]:
-    """The clusters of several profiles, from 3 queries: their papers, the papers'
-    co-authors, the papers' venues."""
+    """The clusters of several profiles, from 4 queries: their papers, the papers'
+    co-authors (2), the papers' venues."""
     papers: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
     for author_id, paper_id, merged, slug, title, abstract in (
         Authorship.objects.filter(author_id__in=author_ids)

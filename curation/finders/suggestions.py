@@ -90,7 +90,7 @@ def page_judgement(page: SourcePage, *, limit: int = 5) -> PageToAssign:
 
     Meant for an unassigned anonymous page, correct for any page: authorships
     that only this page claims are not evidence for it; authors a curator said it
-    is not (``RejectedSuggestion``) are never offered. At most 9 queries.
+    is not (``RejectedSuggestion``) are never offered. At most 10 queries.
     """
     return _judge([page], limit=limit)[page.pk]
 
@@ -112,7 +112,7 @@ def pages_to_assign(
     """The first ``limit`` unassigned anonymous pages (by source name), judged, in
     the queue's order (:func:`page_order`).
 
-    Every page is worked out together: 10 queries for any number of pages (one
+    Every page is worked out together: 11 queries for any number of pages (one
     for the pages, then those of :func:`page_judgement`, once), 1 when none
     waits; one more per 5,000 ids a query would list. Each page gets exactly the
     judgement :func:`page_judgement` gives it alone. ``reuse``: results computed
@@ -132,7 +132,7 @@ def pages_to_assign(
 
 
 def _judge(pages: Sequence[SourcePage], *, limit: int) -> dict[int, PageToAssign]:
-    """Several pages judged together: the facts (8 queries), then the authors shown (1)."""
+    """Several pages judged together: the facts (9 queries), then the authors shown (1)."""
     gathered = gather(pages)
     model = current_model()
     judged = {}

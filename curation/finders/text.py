@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -111,12 +111,11 @@ def text_vector(texts: Iterable[str], vocabulary: Vocabulary) -> Vector:
     return counts_vector(Counter(word for text in texts for word in words(text)), vocabulary)
 
 
-def counts_vector(counts: Counter[str], vocabulary: Vocabulary) -> Vector:
-    """The TF-IDF vector of word counts (see :func:`text_vector`)."""
+def _weights(counts: Counter[str], vocabulary: Vocabulary) -> Iterator[tuple[str, float]]:
+    """The TF-IDF weight of each counted word (not normalized; zero weights left out)."""
     # The hot loop of the matcher (hundreds of papers a page): known weights are read
     # from the vocabulary's table directly, and a word once is the common case.
     known, idf = vocabulary._idf, vocabulary.idf
-    weights = {}
     for word, count in counts.items():
         if count <= 0:
             continue
@@ -126,8 +125,22 @@ def counts_vector(counts: Counter[str], vocabulary: Vocabulary) -> Vector:
         if count > 1:
             weight *= 1.0 + math.log(count)
         if weight > 0:
-            weights[word] = weight
-    return normalized(weights)
+            yield word, weight
+
+
+def counts_vector(counts: Counter[str], vocabulary: Vocabulary) -> Vector:
+    """The TF-IDF vector of word counts (see :func:`text_vector`)."""
+    return normalized(dict(_weights(counts, vocabulary)))
+
+
+def counts_cosine(vector: Vector, counts: Counter[str], vocabulary: Vocabulary) -> float:
+    """``cosine(vector, counts_vector(counts, vocabulary))`` without building the
+    second vector: the matcher compares a page with each of hundreds of papers."""
+    dot = norm = 0.0
+    for word, weight in _weights(counts, vocabulary):
+        norm += weight * weight
+        dot += weight * vector.get(word, 0.0)
+    return dot / math.sqrt(norm) if norm else 0.0
 
 
 def normalized(vector: Vector) -> Vector:

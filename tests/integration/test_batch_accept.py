@@ -429,4 +429,4 @@ def test_accept_confident_preview_queries_do_not_grow(curator_client, db, tmp_pa
         response = curator_client.get(URL)
 
     assert len(response.context["confident"]) == confident
-    assert len(queries) == 14
+    assert len(queries) == 15

@@ -282,13 +282,13 @@ def test_page_suggestions_of_a_source_with_a_nul_byte_are_404(curator_client, db
 
 
 @pytest.mark.parametrize("entries", [2, 8])
-def test_page_suggestions_run_at_most_13_queries_however_many_candidates(
+def test_page_suggestions_run_at_most_14_queries_however_many_candidates(
     curator_client, db, django_assert_max_num_queries, entries
 ):
     page = _page_with_candidates(entries)
 
     # The session, the user, the curator check, the page, the judgement (9).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         payload = _get(curator_client, _suggestions_url(page.source))
 
     assert len(payload["candidates"]) == entries
@@ -405,13 +405,13 @@ def test_mixed_profile_of_an_unknown_author_is_404(curator_client, db, url, deta
 
 
 @pytest.mark.parametrize("papers", [2, 8])
-def test_mixed_profile_runs_at_most_10_queries_however_many_papers(
+def test_mixed_profile_runs_at_most_11_queries_however_many_papers(
     curator_client, db, django_assert_max_num_queries, papers
 ):
     author = _profile_with_groups(papers)
 
     # The session, the user, the curator check, the author, the judgement (6).
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         payload = _get(curator_client, _mixed_url(author.slug))
 
     assert [len(group["papers"]) for group in payload["groups"]] == [1] * papers

@@ -204,19 +204,19 @@ def _waiting_pages(count: int) -> None:
 
 
 @pytest.mark.parametrize("pages", [1, 4])
-def test_pages_to_assign_run_10_queries_however_many_pages(db, django_assert_num_queries, pages):
+def test_pages_to_assign_run_11_queries_however_many_pages(db, django_assert_num_queries, pages):
     _waiting_pages(pages)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         rows = pages_to_assign()
 
     assert [len(r.suggestions) for r in rows] == [2] * pages
 
 
-def test_page_suggestions_run_9_queries(imported_seeds, django_assert_num_queries):
+def test_page_suggestions_run_10_queries(imported_seeds, django_assert_num_queries):
     page = SourcePage.objects.get(source=SEED_TONY_PAGES[1])
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page_suggestions(page)
 
 
@@ -414,13 +414,13 @@ def test_duplicate_author_candidates_leave_out_dismissed_pairs_and_tombstones(db
 
 
 @pytest.mark.parametrize("pairs", [1, 4])
-def test_duplicate_author_candidates_run_6_queries(db, django_assert_num_queries, pairs):
+def test_duplicate_author_candidates_run_7_queries(db, django_assert_num_queries, pairs):
     for n in range(pairs):
         first, second = _author("Ilya", f"Family{n}x"), _author("I.", f"Family{n}x")
         AuthorshipFactory(author=first)
         AuthorshipFactory(author=second)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         found = duplicate_author_candidates()
 
     assert len(found) == pairs
@@ -492,15 +492,15 @@ def test_mixed_profiles_consider_only_profiles_of_min_papers(imported_seeds):
     assert mixed_profiles(min_papers=10) == []
 
 
-def test_mixed_profiles_run_7_queries(imported_seeds, django_assert_num_queries):
-    with django_assert_num_queries(7):
+def test_mixed_profiles_run_8_queries(imported_seeds, django_assert_num_queries):
+    with django_assert_num_queries(8):
         mixed_profiles()
 
 
-def test_profile_clusters_run_6_queries(imported_seeds, django_assert_num_queries):
+def test_profile_clusters_run_7_queries(imported_seeds, django_assert_num_queries):
     author = author_named("Wu")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         profile_clusters(author)
 
 
