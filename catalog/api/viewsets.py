@@ -44,6 +44,7 @@ from ..serializers import (
     PaperListSerializer,
     VenueSerializer,
 )
+from . import citing
 from . import selectors as details
 from .pagination import NumberedPagination
 from .schema import ApiSchema, detail_schema, list_schema, sublist_schema
@@ -194,6 +195,15 @@ class AuthorViewSet(RedirectMergedMixin, ReadOnlyViewSet):
     def coauthors(self, author):
         return selectors.author_coauthors(author)
 
+    @citing.citation_schema("Citations of all of an author's papers: CSL-JSON, BibTeX or RIS")
+    @action(detail=True, renderer_classes=citing.RENDERERS, filter_backends=[])
+    def citations(self, request, *args, **kwargs):
+        author = self.live_record()
+        if isinstance(author, HttpResponse):
+            return author
+        papers = citing.papers_to_cite(author=author)
+        return citing.citation_response(request, papers, name=author.slug)
+
 
 @extend_schema_view(
     list=list_schema(PaperListSerializer, "Live papers with venues and authors"),
@@ -239,6 +249,16 @@ class PaperViewSet(RedirectMergedMixin, ReadOnlyViewSet):
     )
     def entries(self, paper):
         return selectors.paper_entries(paper)
+
+    @citing.citation_schema("A paper's citation: CSL-JSON, BibTeX or RIS")
+    @action(detail=True, renderer_classes=citing.RENDERERS, filter_backends=[])
+    def citation(self, request, *args, **kwargs):
+        paper = self.live_record()
+        if isinstance(paper, HttpResponse):
+            return paper
+        return citing.citation_response(
+            request, citing.papers_to_cite(paper=paper), name=paper.slug
+        )
 
 
 @extend_schema_view(

@@ -1038,6 +1038,8 @@ def test_schema_is_openapi_3_with_every_endpoint(client, db):
     assert set(schema["paths"]) == {
         "/api/authors/",
         "/api/authors/{slug}/",
+        "/api/authors/{slug}/citations/",
+        "/api/papers/{slug}/citation/",
         "/api/authors/{slug}/papers/",
         "/api/authors/{slug}/coauthors/",
         "/api/papers/",

@@ -19,6 +19,7 @@ PURE = {
     "catalog.parsing",
     "catalog.normalize",
     "catalog.names",
+    "catalog.citations",
     "curation.finders.text",
     "curation.finders.name_rules",
     "curation.finders.clustering",
