@@ -115,6 +115,11 @@ class AuthorFilter(django_filters.FilterSet):
     )
     has_orcid = StrictBooleanFilter(method="filter_has_orcid", help_text="Has an ORCID iD.")
     venue = slug_filter("Slug of a venue the author published in.", method="filter_venue")
+    status = django_filters.ChoiceFilter(
+        choices=Author.Status.choices,
+        method="filter_status",
+        help_text="confirmed (by a curator) or imported (as the pages gave it).",
+    )
     ordering = StableOrderingFilter(
         fields=(("sort_key", "name"),),
         tie_breaker="slug",
@@ -133,6 +138,9 @@ class AuthorFilter(django_filters.FilterSet):
 
     def filter_venue(self, queryset, name, value):
         return selectors.authors_in_venue(queryset, value)
+
+    def filter_status(self, queryset, name, value):
+        return selectors.authors_with_status(queryset, value)
 
 
 class PaperFilter(django_filters.FilterSet):

@@ -124,6 +124,15 @@ class Author(MergeableRecord):
     # last page was unassigned keeps its address, which answers 410 Gone). Kept by
     # catalog.freshness.renew_pages, which every write calls.
     has_papers = models.BooleanField(default=True)
+    # The profile's status, kept by the curation services from the actions that are
+    # not undone: when a curator last confirmed it (assigned it a page, merged,
+    # split or edited it; empty: as imported) and last changed it in any way.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    curator_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "confirmed by a curator"
+        IMPORTED = "imported", "as imported"
 
     class Meta(MergeableRecord.Meta):
         ordering = ["sort_key", "slug"]
@@ -148,6 +157,10 @@ class Author(MergeableRecord):
 
     def get_absolute_url(self) -> str:
         return slug_url("catalog:author-detail", self.slug)
+
+    @property
+    def status(self) -> str:
+        return self.Status.CONFIRMED if self.confirmed_at else self.Status.IMPORTED
 
     @property
     def inverted_name(self) -> str:

@@ -7,6 +7,7 @@ one paper as for one with two thousand.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from django.db import connection, models
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -225,10 +227,19 @@ def search_authors(queryset: QuerySet[Author], text: str) -> QuerySet[Author]:
     return queryset.filter(pk__in=names.values("author_id"))
 
 
-def author_list(*, query: str = "", letter: str = "") -> QuerySet[Author]:
+def authors_with_status(authors: QuerySet[Author], status: str) -> QuerySet[Author]:
+    """Authors of one profile status (``Author.Status``): confirmed by a curator or
+    as imported."""
+    confirmed = status == Author.Status.CONFIRMED
+    return authors.filter(confirmed_at__isnull=not confirmed)
+
+
+def author_list(*, query: str = "", letter: str = "", status: str = "") -> QuerySet[Author]:
     """Listed authors (live, with a paper) in alphabetical order of family name, with
-    their paper counts."""
+    their paper counts; ``status``: only those of that profile status."""
     authors = listed_authors()
+    if status:
+        authors = authors_with_status(authors, status)
     if query:
         authors = search_authors(authors, query)
     if letter:
@@ -285,6 +296,24 @@ def author_coauthors(author: Author) -> QuerySet[Author]:
         .annotate(shared=Count("authorships"))
         .order_by("-shared", "sort_key", "slug")
     )
+
+
+def coauthor_links(author_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """Live papers each pair of these authors wrote together, as (lower id, higher
+    id) -> count, for pairs with one at least: one query."""
+    ids = sorted(set(author_ids))
+    rows = (
+        Authorship.objects.filter(
+            author_id__in=ids,
+            paper__merged_into__isnull=True,
+            paper__authorships__author_id__in=ids,
+            author_id__lt=F("paper__authorships__author_id"),
+        )
+        .values_list("author_id", "paper__authorships__author_id")
+        .annotate(n=Count("paper_id", distinct=True))
+        .order_by()
+    )
+    return {(low, high): n for low, high, n in rows}
 
 
 # --- papers and venues -------------------------------------------------------------

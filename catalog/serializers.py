@@ -172,6 +172,17 @@ class AuthorListSerializer(serializers.ModelSerializer):
         help_text="When another listed author has the same name: what tells this one apart "
         "(null otherwise)."
     )
+    status = serializers.ChoiceField(
+        choices=Author.Status.choices,
+        read_only=True,
+        help_text="confirmed: a curator assigned the profile a page, merged, split or edited "
+        "it (and did not undo it); imported: as the pages gave it.",
+    )
+    curator_changed_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When a curator last changed the profile (null: never).",
+    )
 
     class Meta:
         model = Author
@@ -184,6 +195,8 @@ class AuthorListSerializer(serializers.ModelSerializer):
             "orcid",
             "paper_count",
             "homonym",
+            "status",
+            "curator_changed_at",
         ]
 
     def get_orcid(self, author: Author) -> str | None:

@@ -17,8 +17,9 @@ from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import selectors
+from .coauthor_picture import MAX_COAUTHORS, Picture, picture
 from .homonyms import homonym_hints
-from .models import MergeableRecord, Venue
+from .models import Author, MergeableRecord, Venue
 
 PAPERS_PER_PAGE = 50
 COAUTHORS_SHOWN = 60
@@ -161,13 +162,17 @@ class AuthorListView(ListView):
         self.query = self.request.GET.get("q", "").strip()[:200]
         letter = self.request.GET.get("letter", "")[:1]
         self.letter = letter.upper() if letter.isalnum() else ""
-        return selectors.author_list(query=self.query, letter=self.letter)
+        status = self.request.GET.get("status", "")
+        self.status = status if status in Author.Status.values else ""
+        return selectors.author_list(query=self.query, letter=self.letter, status=self.status)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
             query=self.query,
             letter=self.letter,
             letters=string.ascii_uppercase,
+            status=self.status,
+            statuses=Author.Status.choices,
             **kwargs,
         )
         hints = homonym_hints(context["authors"])
@@ -196,6 +201,7 @@ class AuthorDetailView(RedirectToLiveMixin, DetailView):
         page = papers.get_page(self.request.GET.get("page"))
         coauthors = list(selectors.author_coauthors(author)[: COAUTHORS_SHOWN + 1])
         return super().get_context_data(
+            picture=_coauthor_picture(author, coauthors[:MAX_COAUTHORS]),
             names=[
                 n
                 for n in author.names.order_by("name")
@@ -208,6 +214,21 @@ class AuthorDetailView(RedirectToLiveMixin, DetailView):
             more_coauthors=len(coauthors) > COAUTHORS_SHOWN,
             **kwargs,
         )
+
+
+def _coauthor_picture(author: Author, coauthors: list[Author]) -> Picture | None:
+    """The profile's co-author picture (None without co-authors): one query, for
+    the lines between co-authors."""
+    if not coauthors:
+        return None
+    index = {c.pk: i for i, c in enumerate(coauthors)}
+    links = selectors.coauthor_links(index)
+    return picture(
+        name=author.display_name,
+        url=author.get_absolute_url(),
+        coauthors=[(c.display_name, c.get_absolute_url(), c.shared) for c in coauthors],
+        links={tuple(sorted((index[a], index[b]))): n for (a, b), n in links.items()},
+    )
 
 
 @conditional_record

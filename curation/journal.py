@@ -12,7 +12,8 @@ difference in ``CurationAction.changes``::
 ``op`` is ``create`` (``after`` holds the whole row), ``delete`` (``before`` holds
 it) or ``update`` (both hold only the fields that changed). ``updated_at`` and
 ``page_changed_at`` are left out: they only say "something changed", which the
-action itself says.
+action itself says; so is an author's status (``confirmed_at``,
+``curator_changed_at``), which follows the actions not undone.
 
 Derived rows (a paper's match keys and venue appearances) are not recorded:
 they follow from the entries, and undo recomputes them.
@@ -55,7 +56,9 @@ JOURNALED: tuple[type[models.Model], ...] = (
     RejectedSuggestion,
 )
 MODELS: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in JOURNALED}
-NOT_RECORDED = {"updated_at", "page_changed_at"}
+# Kept apart from any action: the profile status follows the actions not undone
+# (curation.services.status), so undo recomputes it rather than restoring it.
+NOT_RECORDED = {"updated_at", "page_changed_at", "confirmed_at", "curator_changed_at"}
 
 Row = dict[str, Any]
 

@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from catalog.freshness import renew_pages
-from catalog.models import Author, Paper
+from catalog.models import Author, Authorship, Paper
 
 from ..access import is_curator
 from ..journal import Journal, targets
 from ..models import ActionTarget, CurationAction
 from .messages import ALREADY_MERGED, NOT_A_CURATOR, NOTHING_TO_DO, STALE_FORM, TAKEN_MEANWHILE
+from .status import refresh_profile_status
 
 # One JSON log line per action a curator made (previews roll back and log nothing).
 action_log = logging.getLogger("curation.actions")
@@ -91,6 +92,16 @@ def renew_public_pages(rows: list[dict[str, Any]]) -> None:
     )
 
 
+def _authorship_authors(rows: list[dict[str, Any]]) -> set[tuple[str, int]]:
+    """The authors of the authorships an action moved (a paper merge records only
+    the new ``paper_id``): their profiles changed too, for history and status."""
+    moved = [row["pk"] for row in rows if row["model"] == "catalog.authorship"]
+    return {
+        (ActionTarget.Model.AUTHOR, author_id)
+        for author_id in Authorship.objects.filter(pk__in=moved).values_list("author_id", flat=True)
+    }
+
+
 @contextmanager
 def recording(kind: str, actor: AbstractBaseUser) -> Iterator[tuple[CurationAction, Journal]]:
     """Create the action, let the operation work and watch, then store what changed."""
@@ -105,9 +116,11 @@ def recording(kind: str, actor: AbstractBaseUser) -> Iterator[tuple[CurationActi
     action.changes = {"rows": rows}
     action.summary = Truncator(action.summary).chars(500)
     action.save(update_fields=["summary", "changes"])
+    records = sorted(targets(rows) | _authorship_authors(rows))
     ActionTarget.objects.bulk_create(
-        [ActionTarget(action=action, model=m, object_id=i) for m, i in sorted(targets(rows))]
+        [ActionTarget(action=action, model=m, object_id=i) for m, i in records]
     )
+    refresh_profile_status(i for m, i in records if m == ActionTarget.Model.AUTHOR)
     renew_public_pages(rows)
     transaction.on_commit(
         lambda: action_log.info(

@@ -39,6 +39,7 @@ from .messages import (
     UNDO_DEPENDS,
     UNDO_VALUE_TAKEN,
 )
+from .status import refresh_profile_status
 
 
 def dependent_actions(action: CurationAction) -> list[CurationAction]:
@@ -286,4 +287,9 @@ def undo_action(*, action: CurationAction, actor: AbstractBaseUser) -> CurationA
         action.undone_at = timezone.now()
         action.undone_by = actor
         action.save(update_fields=["undone_at", "undone_by"])
+        refresh_profile_status(
+            action.targets.filter(model=ActionTarget.Model.AUTHOR).values_list(
+                "object_id", flat=True
+            )
+        )
         return action
