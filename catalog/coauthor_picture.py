@@ -6,7 +6,7 @@ The author sits in the middle; up to MAX_COAUTHORS co-authors (most shared paper
 first) sit on a circle around, clockwise from the top, each node's area growing
 with the papers shared with the author. A line joins the author to each
 co-author (thicker for more shared papers) and two co-authors who wrote papers
-together (a fainter line). Labels stand outside the circle: above the top node,
+of the author's together (a fainter line). Labels stand outside the circle: above the top node,
 below the bottom one, outward on the left and right halves, so they never cross
 the middle.
 """
@@ -47,7 +47,8 @@ class Line:
     y2: float
     width: float
     papers: int
-    between: str  # "Ana and Bo": what the line's title says
+    first: str  # the two it joins, by name, for the line's title
+    second: str
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,16 @@ def picture(
         )
     author = Person(name, url, most, cx, cy, 16.0, _cut(name), cx, round(cy + 34, 1), "middle")
     lines = tuple(
-        Line(cx, cy, p.x, p.y, round(1 + 4 * p.shared / most, 1), p.shared, f"{name} and {p.name}")
+        Line(
+            cx,
+            cy,
+            p.x,
+            p.y,
+            round(1 + 4 * p.shared / (most or 1), 1),
+            p.shared,
+            name,
+            p.name,
+        )
         for p in people
     )
     strongest = max((n for (i, j), n in (links or {}).items() if j < len(people)), default=0)
@@ -123,7 +133,8 @@ def picture(
             people[j].y,
             round(0.75 + 1.5 * n / strongest, 1),
             n,
-            f"{people[i].name} and {people[j].name}",
+            people[i].name,
+            people[j].name,
         )
         for (i, j), n in sorted((links or {}).items())
         if j < len(people) and n > 0

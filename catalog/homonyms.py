@@ -4,8 +4,10 @@ Two listed authors with the same folded name ("Wu, Jeff" twice) look the same in
 a list; DBLP's answer is to show what separates them. ``homonym_hints`` gives,
 for the authors of one list page whose name another listed author shares, their
 most frequent venue, their most frequent co-author and their paper count. The
-public author list, the API list and the curators' author pickers use it. Reads
-only; a fixed number of queries whatever the size of the profiles.
+public author list and search, profiles' co-author lists, the API's author lists
+and co-authors and the curators' author pickers use it; ``namesakes`` gives the
+authors a typed name names exactly, for the author list's disambiguation part.
+Reads only; a fixed number of queries whatever the size of the profiles.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from dataclasses import dataclass
 from django.db.models import Count, F
 
 from .models import Appearance, Author, Authorship
+from .names import parse_name
+
+MAX_NAMESAKES = 100  # authors a disambiguation lists (DBLP's longest lists are shorter)
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,27 @@ def homonym_hints(authors: Iterable[Author]) -> dict[int, AuthorHint]:
     return {
         pk: AuthorHint(venues.get(pk, ""), coauthors.get(pk, ""), papers.get(pk, 0)) for pk in ids
     }
+
+
+def namesakes(name: str) -> list[Author]:
+    """The listed authors (live, with a paper) whose name is exactly ``name``
+    (folded: case, accents and "Family, Given" or "Given Family" order aside), most
+    papers first, each with ``paper_count`` and ``hint``; [] unless two or more share
+    it. One query; five when two or more share it."""
+    key = parse_name(name).sort_key if name.strip() else ""
+    if not key:
+        return []
+    found = list(
+        Author.objects.filter(merged_into__isnull=True, has_papers=True, sort_key=key)
+        .annotate(paper_count=Count("authorships"))
+        .order_by("-paper_count", "slug")[:MAX_NAMESAKES]
+    )
+    if len(found) < 2:
+        return []
+    hints = homonym_hints(found)
+    for author in found:
+        author.hint = hints.get(author.pk)
+    return found
 
 
 def _most_frequent(rows: Iterable[tuple[int, str, int]]) -> dict[int, str]:

@@ -298,13 +298,15 @@ def author_coauthors(author: Author) -> QuerySet[Author]:
     )
 
 
-def coauthor_links(author_ids: Iterable[int]) -> dict[tuple[int, int], int]:
-    """Live papers each pair of these authors wrote together, as (lower id, higher
-    id) -> count, for pairs with one at least: one query."""
+def coauthor_links(author: Author, author_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """Live papers of ``author`` each pair of these co-authors wrote with them, as
+    (lower id, higher id) -> count, for pairs with one at least: one query. (Only
+    the author's papers: a change to any of them renews the author's page.)"""
     ids = sorted(set(author_ids))
     rows = (
         Authorship.objects.filter(
             author_id__in=ids,
+            paper_id__in=Authorship.objects.filter(author=author).values("paper_id"),
             paper__merged_into__isnull=True,
             paper__authorships__author_id__in=ids,
             author_id__lt=F("paper__authorships__author_id"),

@@ -164,14 +164,22 @@ class HomonymHintSerializer(serializers.Serializer):
     papers = serializers.IntegerField()
 
 
+HOMONYM_HELP = (
+    "When another listed author has the same name: what tells this one apart (null otherwise)."
+)
+
+
+def _hint(serializer: serializers.Serializer, author: Author) -> dict | None:
+    """The author's homonym hint from the view's ``hints`` (catalog.homonyms)."""
+    hint = serializer.context.get("hints", {}).get(author.pk)
+    return hint.as_dict() if hint else None
+
+
 class AuthorListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:author-detail", lookup_field="slug")
     orcid = serializers.SerializerMethodField()
     paper_count = _count("How many papers the author has.")
-    homonym = serializers.SerializerMethodField(
-        help_text="When another listed author has the same name: what tells this one apart "
-        "(null otherwise)."
-    )
+    homonym = serializers.SerializerMethodField(help_text=HOMONYM_HELP)
     status = serializers.ChoiceField(
         choices=Author.Status.choices,
         read_only=True,
@@ -204,8 +212,7 @@ class AuthorListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(HomonymHintSerializer(allow_null=True))
     def get_homonym(self, author: Author) -> dict | None:
-        hint = self.context.get("hints", {}).get(author.pk)
-        return hint.as_dict() if hint else None
+        return _hint(self, author)
 
 
 class AuthorPaperSerializer(serializers.ModelSerializer):
@@ -238,9 +245,14 @@ class AuthorPaperSerializer(serializers.ModelSerializer):
 
 class CoauthorSerializer(AuthorRefSerializer):
     shared = serializers.IntegerField(help_text="How many papers the two share.")
+    homonym = serializers.SerializerMethodField(help_text=HOMONYM_HELP)
 
     class Meta(AuthorRefSerializer.Meta):
-        fields = [*AuthorRefSerializer.Meta.fields, "shared"]
+        fields = [*AuthorRefSerializer.Meta.fields, "shared", "homonym"]
+
+    @extend_schema_field(HomonymHintSerializer(allow_null=True))
+    def get_homonym(self, author: Author) -> dict | None:
+        return _hint(self, author)
 
 
 class AuthorDetailSerializer(AuthorListSerializer):

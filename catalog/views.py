@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import selectors
 from .coauthor_picture import MAX_COAUTHORS, Picture, picture
-from .homonyms import homonym_hints
+from .homonyms import homonym_hints, namesakes
 from .models import Author, MergeableRecord, Venue
 
 PAPERS_PER_PAGE = 50
@@ -152,6 +152,13 @@ class HomeView(TemplateView):
         return super().get_context_data(figures=selectors.catalogue_figures(), **kwargs)
 
 
+def _give_hints(authors: list[Author]) -> None:
+    """Set ``hint`` on each author another listed author shares a name with."""
+    hints = homonym_hints(authors)
+    for author in authors:
+        author.hint = hints.get(author.pk)
+
+
 @conditional
 class AuthorListView(ListView):
     template_name = "catalog/author_list.html"
@@ -175,9 +182,10 @@ class AuthorListView(ListView):
             statuses=Author.Status.choices,
             **kwargs,
         )
-        hints = homonym_hints(context["authors"])
-        for author in context["authors"]:
-            author.hint = hints.get(author.pk)
+        _give_hints(context["authors"])
+        first_page = not context["page_obj"] or context["page_obj"].number == 1
+        if self.query and first_page and not self.letter:
+            context["namesakes"] = namesakes(self.query)
         return context
 
 
@@ -200,6 +208,7 @@ class AuthorDetailView(RedirectToLiveMixin, DetailView):
         papers = Paginator(selectors.author_papers(author, order=order), PAPERS_PER_PAGE)
         page = papers.get_page(self.request.GET.get("page"))
         coauthors = list(selectors.author_coauthors(author)[: COAUTHORS_SHOWN + 1])
+        _give_hints(coauthors[:COAUTHORS_SHOWN])
         return super().get_context_data(
             picture=_coauthor_picture(author, coauthors[:MAX_COAUTHORS]),
             names=[
@@ -222,7 +231,7 @@ def _coauthor_picture(author: Author, coauthors: list[Author]) -> Picture | None
     if not coauthors:
         return None
     index = {c.pk: i for i, c in enumerate(coauthors)}
-    links = selectors.coauthor_links(index)
+    links = selectors.coauthor_links(author, index)
     return picture(
         name=author.display_name,
         url=author.get_absolute_url(),
@@ -276,9 +285,11 @@ class SearchView(TemplateView):
         page.object_list = selectors.papers_in_order(
             list(page.object_list), authors_shown=AUTHORS_IN_LISTS
         )
+        authors = list(selectors.author_list(query=query)[:20]) if query else []
+        _give_hints(authors)
         return super().get_context_data(
             query=query,
-            authors=list(selectors.author_list(query=query)[:20]) if query else [],
+            authors=authors,
             paper_page=page,
             limit=selectors.SEARCH_LIMIT,
             **kwargs,

@@ -163,7 +163,7 @@ class AuthorViewSet(RedirectMergedMixin, ReadOnlyViewSet):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        if self.action == "list":  # sub-lists page through papers and co-authors
+        if self.action in ("list", "coauthors"):  # not the papers sub-list
             self.hints = homonym_hints(page or [])
         return page
 
@@ -177,7 +177,9 @@ class AuthorViewSet(RedirectMergedMixin, ReadOnlyViewSet):
         return record
 
     def prepare(self, author):
-        return details.author_with_provenance(author, limit=EMBEDDED)
+        author = details.author_with_provenance(author, limit=EMBEDDED)
+        self.hints = homonym_hints([author, *author.coauthors_shown])
+        return author
 
     @sublist(
         AuthorPaperSerializer,

@@ -33,6 +33,14 @@ def highlight(text: str, query: str) -> SafeString:
 
 
 @register.filter
+def isolated(text: str) -> str:
+    """``text`` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a
+    right-to-left override inside a name ends with it, where no element can
+    isolate it (an SVG <title> or <desc> is plain text)."""
+    return f"\u2068{text}\u2069"
+
+
+@register.filter
 def words(text: str, count: int) -> str:
     """The first ``count`` words of ``text``, with an ellipsis when cut."""
     parts = (text or "").split()

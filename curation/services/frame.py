@@ -84,7 +84,7 @@ def renew_public_pages(rows: list[dict[str, Any]]) -> None:
     """Renew the cached public pages that show what these journal rows changed
     (and no other): the records themselves, and the pages showing an author whose
     own row changed (a name, a slug, a merge)."""
-    records = targets(rows)
+    records = targets(rows) | _authorship_records(rows)
     renew_pages(
         papers=[i for m, i in records if m == ActionTarget.Model.PAPER],
         authors=[i for m, i in records if m == ActionTarget.Model.AUTHOR],
@@ -92,14 +92,17 @@ def renew_public_pages(rows: list[dict[str, Any]]) -> None:
     )
 
 
-def _authorship_authors(rows: list[dict[str, Any]]) -> set[tuple[str, int]]:
-    """The authors of the authorships an action moved (a paper merge records only
-    the new ``paper_id``): their profiles changed too, for history and status."""
-    moved = [row["pk"] for row in rows if row["model"] == "catalog.authorship"]
-    return {
-        (ActionTarget.Model.AUTHOR, author_id)
-        for author_id in Authorship.objects.filter(pk__in=moved).values_list("author_id", flat=True)
-    }
+def _authorship_records(rows: list[dict[str, Any]]) -> set[tuple[str, int]]:
+    """The papers and authors of the authorships an action changed, as they are
+    now: a merge records only the field it moved (``author_id`` or ``paper_id``),
+    yet the paper's page and the author's profile both show the change. One query."""
+    changed = [row["pk"] for row in rows if row["model"] == "catalog.authorship"]
+    found: set[tuple[str, int]] = set()
+    for paper_id, author_id in Authorship.objects.filter(pk__in=changed).values_list(
+        "paper_id", "author_id"
+    ):
+        found |= {(ActionTarget.Model.PAPER, paper_id), (ActionTarget.Model.AUTHOR, author_id)}
+    return found
 
 
 @contextmanager
@@ -116,7 +119,7 @@ def recording(kind: str, actor: AbstractBaseUser) -> Iterator[tuple[CurationActi
     action.changes = {"rows": rows}
     action.summary = Truncator(action.summary).chars(500)
     action.save(update_fields=["summary", "changes"])
-    records = sorted(targets(rows) | _authorship_authors(rows))
+    records = sorted(targets(rows) | _authorship_records(rows))
     ActionTarget.objects.bulk_create(
         [ActionTarget(action=action, model=m, object_id=i) for m, i in records]
     )

@@ -174,12 +174,14 @@ def test_author_detail_lists_papers_and_coauthors_with_shared_counts(client, imp
             "display_name": "Giambattista Parascandolo",
             "url": "http://testserver/api/authors/parascandolo-giambattista/",
             "shared": 2,
+            "homonym": None,
         },
         {
             "slug": "wu-jeff",
             "display_name": "Jeff Wu",
             "url": "http://testserver/api/authors/wu-jeff/",
             "shared": 2,
+            "homonym": None,
         },
     ]
 
@@ -677,7 +679,7 @@ def test_whole_list_of_a_merged_record_redirects_to_the_survivors(
 # and a paper n + 1 authors and entries (so that its first author has n co-authors).
 SUBLIST_QUERIES = [
     ("/api/authors/{author}/papers/", 5, 1, 30),  # + venues, claims
-    ("/api/authors/{coauthored}/coauthors/", 3, 1, 30),
+    ("/api/authors/{coauthored}/coauthors/", 4, 1, 30),
     ("/api/papers/{paper}/authors/", 4, 2, 31),  # + claims
     ("/api/papers/{paper}/entries/", 3, 2, 31),
     ("/api/pages/{page}/entries/", 3, 1, 30),
@@ -889,7 +891,7 @@ def test_author_detail_runs_the_same_queries_for_1_and_30_papers(client, db, tmp
     assert [
         (n, a["paper_count"], len(a["papers"]), a["coauthor_count"], len(a["coauthors"]))
         for n, a in measured
-    ] == [(8, 1, 1, 1, 1), (8, 30, 20, 1, 1)]
+    ] == [(9, 1, 1, 1, 1), (9, 30, 20, 1, 1)]
 
 
 def test_author_detail_embeds_the_20_closest_of_30_coauthors(client, db, tmp_path):
@@ -906,7 +908,7 @@ def test_author_detail_embeds_the_20_closest_of_30_coauthors(client, db, tmp_pat
 
     queries, author = _queries(client, "/api/authors/writer00-ann/")
 
-    assert (queries, author["coauthor_count"]) == (8, 30)
+    assert (queries, author["coauthor_count"]) == (9, 30)
     assert [c["slug"] for c in author["coauthors"]] == [f"writer{n:02}-ann" for n in range(1, 21)]
 
 

@@ -98,7 +98,7 @@ def test_bounded_requests_every_page_of_a_huge_file_costs_fixed_queries_and_rows
     assert {name: (status, queries) for name, (status, queries, _, _) in measured.items()} == {
         "profile": (200, 9),
         "paper": (200, 7),
-        "api author": (200, 10),
+        "api author": (200, 11),
         "api paper": (200, 8),
         "api author papers": (200, 7),
         "admin author": (200, 7),

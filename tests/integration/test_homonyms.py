@@ -93,3 +93,125 @@ def test_author_list_queries_do_not_grow_with_namesakes(client, db, pairs):
     assert response.status_code == 200
     assert response.content.decode().count('class="note homonym"') == 2 * pairs
     assert len(queries) == 7  # list (count, rows) + shared names + venues, co-authors, counts
+
+
+def _namesake_items(html: str) -> list[str]:
+    section = html.split('<section class="namesakes"', 1)[1].split("</section>", 1)[0]
+    return [item.split("</li>", 1)[0].strip() for item in section.split("<li>")[1:]]
+
+
+@pytest.mark.parametrize("typed", ["Jeff Wu", "wu, jeff", "  JEFF   WU "])
+def test_author_search_for_a_shared_name_opens_a_disambiguation(client, namesakes, typed):
+    ai, bio = namesakes
+
+    html = client.get(reverse("catalog:author-list"), {"q": typed}).content.decode()
+
+    assert "2 different people named “Jeff Wu”" in html
+    assert _namesake_items(html) == [
+        f'<a href="/authors/{ai.slug}/">Wu, Jeff</a>: 3 papers, mostly in <bdi>NeurIPS</bdi>, '
+        "most often with <bdi>Co Sutskever</bdi>",
+        f'<a href="/authors/{bio.slug}/">Wu, Jeff</a>: 2 papers, mostly in <bdi>Cell</bdi>, '
+        "most often with <bdi>Co Doudna</bdi>",
+    ]
+
+
+def test_author_search_for_a_name_of_one_author_has_no_disambiguation(client, namesakes):
+    solo = _author_with("Solo", "Han", "Nature", "Organa")
+
+    html = client.get(reverse("catalog:author-list"), {"q": "Han Solo"}).content.decode()
+
+    assert ('class="namesakes"' in html, f'href="/authors/{solo.slug}/"' in html) == (False, True)
+
+
+def test_author_search_for_part_of_a_shared_name_has_no_disambiguation(client, namesakes):
+    html = client.get(reverse("catalog:author-list"), {"q": "Wu"}).content.decode()
+
+    assert 'class="namesakes"' not in html
+
+
+def test_author_list_by_letter_has_no_disambiguation(client, namesakes):
+    html = client.get(reverse("catalog:author-list"), {"letter": "W"}).content.decode()
+
+    assert 'class="namesakes"' not in html
+
+
+def test_disambiguation_leaves_out_merged_and_paperless_namesakes(client, namesakes):
+    ai, bio = namesakes
+    AuthorFactory(family_name="Wu", given_name="Jeff", has_papers=False)
+    AuthorFactory(family_name="Wu", given_name="Jeff", merged_into=ai)
+
+    html = client.get(reverse("catalog:author-list"), {"q": "Jeff Wu"}).content.decode()
+
+    assert [item.split('"')[1] for item in _namesake_items(html)] == [
+        f"/authors/{ai.slug}/",
+        f"/authors/{bio.slug}/",
+    ]
+
+
+def test_disambiguation_escapes_what_came_from_pages(client, db):
+    for venue in ("<script>alert(1)</script>", "Cell"):
+        _author_with("Wu", "Jeff", venue, "O'Brien & <b>")
+
+    html = client.get(reverse("catalog:author-list"), {"q": "Jeff Wu"}).content.decode()
+
+    assert ("<script>alert(1)" in html, "&lt;script&gt;alert(1)&lt;/script&gt;" in html) == (
+        False,
+        True,
+    )
+    assert "Co O&#x27;Brien &amp; &lt;b&gt;" in html
+
+
+def test_profile_coauthors_tell_namesakes_apart(client, namesakes):
+    ai, bio = namesakes
+    writer = AuthorFactory(family_name="Zed", given_name="Zoe")
+    for namesake in (ai, bio):
+        AuthorshipFactory(author=writer, paper=namesake.authorships.first().paper)
+
+    html = client.get(writer.get_absolute_url()).content.decode()
+    aside = html.split('class="coauthors"', 1)[1].split("</aside>", 1)[0]
+
+    assert aside.count('class="note homonym"') == 2
+    assert "(mostly in <bdi>NeurIPS</bdi>; with <bdi>Co Sutskever</bdi>)" in aside
+    assert "(mostly in <bdi>Cell</bdi>; with <bdi>Co Doudna</bdi>)" in aside
+
+
+def test_search_page_tells_namesakes_apart(client, namesakes):
+    html = client.get(reverse("catalog:search"), {"q": "Jeff Wu"}).content.decode()
+    hits = html.split('id="author-hits"', 1)[1].split("</section>", 1)[0]
+
+    assert hits.count('class="note homonym"') == 2
+
+
+def test_api_coauthors_tell_namesakes_apart(client, namesakes):
+    ai, bio = namesakes
+    writer = AuthorFactory(family_name="Zed", given_name="Zoe")
+    for namesake in (ai, bio):
+        AuthorshipFactory(author=writer, paper=namesake.authorships.first().paper)
+
+    detail = client.get(reverse("api:author-detail", args=[writer.slug])).json()
+    whole = client.get(reverse("api:author-coauthors", args=[writer.slug])).json()["results"]
+
+    partners = {c["slug"] for c in whole} - {ai.slug, bio.slug}
+    expected = {
+        ai.slug: {"venue": "NeurIPS", "coauthor": "Co Sutskever", "papers": 3},
+        bio.slug: {"venue": "Cell", "coauthor": "Co Doudna", "papers": 2},
+    } | dict.fromkeys(partners)
+    assert {c["slug"]: c["homonym"] for c in detail["coauthors"]} == expected
+    assert {c["slug"]: c["homonym"] for c in whole} == expected
+    assert detail["homonym"] is None
+
+
+@pytest.mark.parametrize("namesake_count", [2, 12])
+def test_disambiguation_runs_the_same_queries_for_2_and_12_namesakes(client, db, namesake_count):
+    for i in range(namesake_count):
+        _author_with("Wu", "Jeff", f"Venue {i}", f"Partner{i}")
+    url = reverse("catalog:author-list") + "?q=Jeff+Wu"
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert (response.status_code, len(_namesake_items(response.content.decode()))) == (
+        200,
+        namesake_count,
+    )
+    assert len(queries) == 12

@@ -205,7 +205,7 @@ def test_author_profile_queries_do_not_grow_with_papers(client, tmp_path, db, pa
 
     status, queries = _queries(client, author.get_absolute_url())
 
-    assert (status, queries) == (200, 8)
+    assert (status, queries) == (200, 9)
 
 
 @pytest.mark.parametrize("authors", [2, 30])
@@ -259,7 +259,7 @@ def test_page_is_served_from_cache_until_what_it_shows_changes(client, imported_
 
     response = client.get(url)
 
-    assert (first, cached) == (8, 1)
+    assert (first, cached) == (9, 1)
     assert "<h1>Ilya S. Sutskever</h1>" in response.content.decode()
 
 
@@ -270,9 +270,9 @@ def test_signed_in_users_never_get_a_cached_page(client, imported_seeds, django_
 
     _, queries = _queries(client, url)
 
-    # A full render (8) plus the session, the user and the curator check of the
+    # A full render (9) plus the session, the user and the curator check of the
     # header's links: not the 1 of a cached page.
-    assert queries == 11
+    assert queries == 12
 
 
 def test_page_cache_is_off_when_its_lifetime_is_zero(client, imported_seeds, settings):
@@ -282,7 +282,7 @@ def test_page_cache_is_off_when_its_lifetime_is_zero(client, imported_seeds, set
 
     _, queries = _queries(client, url)
 
-    assert queries == 8
+    assert queries == 9
 
 
 def test_venue_page_counts_live_papers_only(client, tmp_path, db, curator):

@@ -20,6 +20,7 @@ PURE = {
     "catalog.normalize",
     "catalog.names",
     "catalog.citations",
+    "catalog.coauthor_picture",
     "curation.finders.text",
     "curation.finders.name_rules",
     "curation.finders.clustering",
