@@ -1,6 +1,7 @@
 """A reader's round: home, search, a paper, an author, in a real browser."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -87,3 +88,31 @@ def test_a_very_long_name_wraps_instead_of_widening_the_pages(
         "/papers/": 390,
         "profile": 390,
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reader_downloads_a_profiles_bibtex_and_follows_its_coauthor_picture(
+    live_server, page, screenshot, sample_page_files
+):
+    import bibtexparser
+
+    from catalog.models import Author
+
+    import_pages(sample_page_files)
+    slugs = set(
+        Author.objects.get(slug="sutskever-ilya").authorships.values_list("paper__slug", flat=True)
+    )
+    page.goto(f"{live_server.url}/authors/sutskever-ilya/")
+
+    with page.expect_download() as download:
+        page.locator(".cite").get_by_role("link", name="BibTeX").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    library = bibtexparser.parse_string(text)
+
+    assert download.value.suggested_filename == "sutskever-ilya.bib"
+    assert {entry.key for entry in library.entries} == slugs
+    picture = page.get_by_role("img", name=re.compile(r"Ilya Sutskever\W* and 2 co-authors"))
+    expect(picture).to_be_visible()
+    screenshot("06-author-picture")
+    picture.locator("a", has_text="Jeff Wu").click()
+    expect(page).to_have_url(f"{live_server.url}/authors/wu-jeff/")
