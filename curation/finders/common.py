@@ -89,8 +89,8 @@ MAX_LINK_AUTHORS = 50  # papers with more live authors do not make co-authors (c
 def coauthorship(author_ids: set[int]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """(author -> papers, paper -> live authors) over the live papers of these
     authors that have at most MAX_LINK_AUTHORS live authors: two queries (a window
-    function counts each paper's authors in the database; then which of the authors
-    found are merged tombstones).
+    function counts each paper's authors in the database; then the tombstone
+    authors, merged into others).
 
     The authorships are not joined to their authors: the planner cannot know that
     the size limit keeps a few hundred of the tens of thousands of rows a consortium
@@ -108,13 +108,13 @@ def coauthorship(author_ids: set[int]) -> tuple[dict[int, set[int]], dict[int, s
             .filter(size__lte=MAX_LINK_AUTHORS)
             .values_list("paper_id", "author_id", "paper__merged_into_id")
         )
-    merged = set()
-    for chunk in chunks({author_id for _, author_id, _ in rows}):
-        merged.update(
-            Author.objects.filter(pk__in=chunk, merged_into__isnull=False).values_list(
-                "pk", flat=True
-            )
-        )
+    # Every tombstone author (merges are curators' work: a few thousand at most),
+    # rather than asking about the tens of thousands of co-authors found.
+    merged = (
+        set(Author.objects.filter(merged_into__isnull=False).values_list("pk", flat=True))
+        if rows
+        else set()
+    )
     for paper_id, author_id, paper_merged in rows:
         if paper_merged is None and author_id not in merged:
             papers_of[author_id].add(paper_id)

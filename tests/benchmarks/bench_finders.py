@@ -202,6 +202,7 @@ def timing() -> None:
     )
     _run("catalogue_vocabulary()", lambda: finders.catalogue_vocabulary().frequencies)
     _run(f"page_suggestions({page.source})", lambda: finders.page_suggestions(page))
+    _one_at_a_time()
     _run("pages_to_assign(limit=20)", lambda: finders.pages_to_assign(limit=20))
     _run("pages_to_assign(limit=50)", lambda: finders.pages_to_assign(limit=50))
     _run("duplicate_paper_candidates(limit=100)", finders.duplicate_paper_candidates)
@@ -214,6 +215,34 @@ def timing() -> None:
         lambda: finders.profile_clusters(largest),
     )
     print("\n(the queues as the worker computes them: tests/benchmarks/bench_queues.py)")
+
+
+def _one_at_a_time(count: int = 50) -> None:
+    """The first ``count`` waiting pages judged one by one, as the assign page and
+    the curators' JSON judge them: median, 90th percentile and slowest."""
+    import statistics
+
+    from catalog.models import SourcePage
+    from curation import finders
+
+    pages = list(
+        SourcePage.objects.filter(kind=SourcePage.Kind.ANONYMOUS, author__isnull=True)
+        .defer("raw_text")
+        .order_by("source")[:count]
+    )
+    finders.page_judgement(pages[0])  # the vocabulary counted and kept, as in service
+    times = []
+    for page in pages:
+        started = time.perf_counter()
+        finders.page_judgement(page)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    print(
+        f"{'page_judgement, ' + str(len(pages)) + ' pages one at a time':<48} "
+        f"median {statistics.median(times):.0f} ms, p90 {times[int(len(times) * 0.9)]:.0f} ms, "
+        f"slowest {times[-1]:.0f} ms (target < 100 ms)",
+        flush=True,
+    )
 
 
 # --- loading gold data -------------------------------------------------------------------
