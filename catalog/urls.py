@@ -16,6 +16,8 @@ urlpatterns = [
     path("papers/<slug:slug>/", views.PaperDetailView.as_view(), name="paper-detail"),
     path("venues/<slug:slug>/", views.VenueDetailView.as_view(), name="venue-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("report/", views.ReportView.as_view(), name="report"),
+    path("report/sent/", views.report_sent, name="report-sent"),
     path("healthz", views.health, name="health"),
     path(
         "sitemap.xml",

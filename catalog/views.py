@@ -1,4 +1,5 @@
-"""Public, read-only pages. Reads come from ``catalog.selectors``; nothing here writes."""
+"""Public pages. Reads come from ``catalog.selectors``; the one write is a reader's
+problem report, through ``catalog.reports``."""
 
 from __future__ import annotations
 
@@ -9,17 +10,30 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from rest_framework.throttling import BaseThrottle
 
 from . import selectors
 from .coauthor_picture import MAX_COAUTHORS, Picture, picture
+from .forms import ReportForm
 from .homonyms import homonym_hints, namesakes
-from .models import Author, MergeableRecord, Venue
+from .models import Author, MergeableRecord, Paper, Venue
+from .reports import file_report, within_report_rate
 
 PAPERS_PER_PAGE = 50
 COAUTHORS_SHOWN = 60
@@ -294,6 +308,80 @@ class SearchView(TemplateView):
             limit=selectors.SEARCH_LIMIT,
             **kwargs,
         )
+
+
+REPORTS_TOO_MANY = (
+    "Too many reports from your address this hour: thank you, and please come back later."
+)
+
+
+@method_decorator(never_cache, name="dispatch")  # the form holds the reader's CSRF token
+class ReportView(FormView):
+    """A reader's "Report a problem" about a profile (``?author=``) or a paper
+    (``?paper=``): no account needed; CSRF-checked, a honeypot field, REPORT_RATE
+    reports an hour per address (``catalog.reports``)."""
+
+    template_name = "catalog/report.html"
+    form_class = ReportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        author, paper = request.GET.get("author", ""), request.GET.get("paper", "")
+        if bool(author) == bool(paper):
+            raise Http404("Report a problem from a profile or a paper page.")
+        self.author = selectors.author_by_slug(author) if author else None
+        self.paper = selectors.paper_by_slug(paper) if paper else None
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def record(self) -> Author | Paper:
+        return self.author or self.paper
+
+    def get_form_kwargs(self):
+        authors = ()
+        if self.paper is not None:
+            shown = selectors.paper_detail(self.paper, authors_shown=AUTHORS_SHOWN)
+            authors = [a.author for a in shown["authorships"]]
+        return {
+            **super().get_form_kwargs(),
+            "author": self.author,
+            "paper": self.paper,
+            "authors": authors,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(record=self.record, about_author=self.author, **kwargs)
+
+    def form_valid(self, form):
+        sent = f"{reverse('catalog:report-sent')}?back={self.record.get_absolute_url()}"
+        if form.is_robot:  # answered as if filed: nothing tells a robot it was caught
+            return HttpResponseRedirect(sent)
+        if not within_report_rate(BaseThrottle().get_ident(self.request)):
+            form.add_error(None, REPORTS_TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        data = form.cleaned_data
+        try:
+            file_report(
+                kind=data["kind"],
+                author=self.author or data.get("paper_author"),
+                paper=data.get("paper") if self.author else self.paper,
+                other_author=data.get("other_profile"),
+                text=data.get("text", ""),
+            )
+        except ValidationError as error:
+            fields = {"author": "paper_author", "other_author": "other_profile"}
+            for field, messages in error.message_dict.items():
+                name = fields.get(field, field)
+                form.add_error(name if name in form.fields else None, messages)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(sent)
+
+
+def report_sent(request: HttpRequest) -> HttpResponse:
+    """Thanks, and the way back to the page the report came from."""
+    back = request.GET.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
+        back = "/"
+    return render(request, "catalog/report_sent.html", {"back": back})
 
 
 def health(request: HttpRequest) -> HttpResponse:

@@ -36,6 +36,7 @@ from catalog.models import (
     AuthorSlugAlias,
     Paper,
     PaperSlugAlias,
+    ReaderReport,
     SourceEntry,
     SourcePage,
 )
@@ -54,6 +55,7 @@ JOURNALED: tuple[type[models.Model], ...] = (
     SourceEntry,
     DismissedPair,
     RejectedSuggestion,
+    ReaderReport,
 )
 MODELS: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in JOURNALED}
 # Kept apart from any action: the profile status follows the actions not undone

@@ -25,6 +25,8 @@ class CurationAction(models.Model):
         EDIT_PAPER = "edit_paper", "edit paper"
         DISMISS_PAIR = "dismiss_pair", "dismiss candidate pair"
         REJECT_SUGGESTION = "reject_suggestion", "not this author"
+        RESOLVE_REPORT = "resolve_report", "resolve reader report"
+        DISMISS_REPORT = "dismiss_report", "dismiss reader report"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from catalog.homonyms import homonym_hints
-from catalog.models import Author, Authorship, Paper, SourceEntry, SourcePage
+from catalog.models import Author, Authorship, Paper, ReaderReport, SourceEntry, SourcePage
 from catalog.selectors import author_by_slug, live_authors, paper_by_slug, search_authors
 
 from .journal import MODELS
@@ -33,6 +33,7 @@ NOUNS = {  # singular, plural
     "catalog.sourceentry": ("page entry", "page entries"),
     "curation.dismissedpair": ("dismissed pair", "dismissed pairs"),
     "curation.rejectedsuggestion": ("rejected suggestion", "rejected suggestions"),
+    "catalog.readerreport": ("reader report", "reader reports"),
 }
 HIDDEN_FIELDS = {"id", "created_at", "imported_at", "search_key", "sort_key", "action_id"}
 HIDDEN_FIELDS |= {"title_key", "abstract_key", "content_hash", "raw_text"}
@@ -89,6 +90,8 @@ def _labels(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], str]:
             queryset = queryset.select_related("author", "paper")
         elif label == "catalog.sourceentry":
             queryset = queryset.select_related("page")
+        elif label == "catalog.readerreport":
+            queryset = queryset.select_related("author", "paper")
         for obj in queryset:
             text = str(obj)
             if model in (Author, Paper):
@@ -276,3 +279,19 @@ def split_destination(action: CurationAction, *, source: Author) -> Author:
         .first()
     )
     return Author.objects.get(pk=moved_to)
+
+
+def reports() -> QuerySet[ReaderReport]:
+    """Readers' reports with the records they are about, newest first."""
+    return ReaderReport.objects.select_related("author", "paper", "other_author").order_by(
+        "-created_at", "-id"
+    )
+
+
+def open_reports() -> QuerySet[ReaderReport]:
+    return reports().filter(state=ReaderReport.State.OPEN)
+
+
+def decided_reports() -> QuerySet[ReaderReport]:
+    """Reports a curator resolved or dismissed, most recently decided first."""
+    return reports().exclude(state=ReaderReport.State.OPEN).order_by("-decided_at", "-id")

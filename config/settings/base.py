@@ -15,6 +15,7 @@ Variables:
     SECURE_SSL_REDIRECT, HSTS_SECONDS, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD  HTTPS.
     LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES  sign-in lockout (5 failures, 15 min).
     LOG_LEVEL       root level of the JSON log lines on stderr (default INFO).
+    REPORT_RATE     readers' problem reports one address may file an hour (default 10).
 The README's "Settings" and "Deploy" sections list them all.
 """
 
@@ -292,6 +293,9 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_USER_RATE", "1200/minute"),
     },
 }
+
+# Readers' "Report a problem": reports one address may file an hour (catalog.reports).
+REPORT_RATE = env_int("REPORT_RATE", 10)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Author profiles API",

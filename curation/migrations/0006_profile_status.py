@@ -4,7 +4,7 @@ from django.db import migrations
 from django.db.models import Max, Q
 
 CONFIRMING = ("assign_page", "assign_pages", "merge_authors", "split_author", "edit_author")
-NOT_CHANGES = ("dismiss_pair", "reject_suggestion")
+NOT_CHANGES = ("dismiss_pair", "reject_suggestion", "resolve_report", "dismiss_report")
 
 
 def fill(apps, schema_editor):

@@ -17,6 +17,7 @@ Where things are:
 - ``pages``: assign and unassign a page, assign many at once;
 - ``merges``: merge papers, merge authors, dismiss a duplicate pair;
 - ``edits``: split a profile, edit an author or a paper;
+- ``reports``: resolve or dismiss a reader's report;
 - ``undo``: undo an action, and the later actions that depend on it;
 - ``preview``: run an operation and roll it back, to show what it would change.
 
@@ -32,6 +33,7 @@ from .messages import *  # noqa: F403 (every message constant is part of the int
 from .pages import assign_page, assign_pages, check_unassignable, reject_suggestion, unassign_page
 from .preview import Preview, preview
 from .records import NewAuthor
+from .reports import dismiss_report, resolve_report
 from .undo import dependent_actions, undo_action
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "check_unassignable",
     "dependent_actions",
     "dismiss_pair",
+    "dismiss_report",
     "edit_author",
     "edit_paper",
     "merge_authors",
@@ -50,6 +53,7 @@ __all__ = [
     "preview",
     "record_version",
     "reject_suggestion",
+    "resolve_report",
     "split_author",
     "undo_action",
     "unassign_page",

@@ -75,4 +75,8 @@ UNDO_CONFLICT = (
     "holds a value they need (an address or an ORCID). Nothing was changed."
 )
 
+# Readers' reports.
+REPORT_DECIDED = "This report was {state} already: reload the queue."
+REASON_REQUIRED = "Say why the report is dismissed: the reader's problem stays on record."
+
 __all__ = [name for name in dir() if name.isupper()]

@@ -28,7 +28,7 @@ CONFIRMING = (
     Kind.EDIT_AUTHOR,
 )
 # Decisions about candidates ("not duplicates", "not this author"), not changes of the profile.
-NOT_CHANGES = (Kind.DISMISS_PAIR, Kind.REJECT_SUGGESTION)
+NOT_CHANGES = (Kind.DISMISS_PAIR, Kind.REJECT_SUGGESTION, Kind.RESOLVE_REPORT, Kind.DISMISS_REPORT)
 
 
 def refresh_profile_status(author_ids: Iterable[int]) -> None:

@@ -11,6 +11,7 @@ none writes a model or reads one past the selectors.
 - ``merges``: merge papers, merge authors, dismiss a duplicate pair;
 - ``edits``: split a profile, edit an author or a paper;
 - ``history``: the history, one action's changes, undo;
+- ``reports``: readers' reports, resolved or dismissed;
 - ``uploads``: uploading page files, an import job's progress, recent imports.
 """
 
@@ -26,6 +27,7 @@ from .queues import (
     PageQueueView,
     PaperDuplicatesView,
 )
+from .reports import ReportQueueView, ReportView
 from .uploads import ImportJobsView, ImportJobView, UploadView
 
 __all__ = [
@@ -47,6 +49,8 @@ __all__ = [
     "PageRejectView",
     "PageUnassignView",
     "PaperDuplicatesView",
+    "ReportQueueView",
+    "ReportView",
     "SplitAuthorView",
     "UndoView",
     "UploadView",

@@ -58,6 +58,8 @@ class DashboardView(QueueView):
         context = super().get_context_data(
             waiting=unassigned_pages().count(),
             recent=selectors.history()[:QUEUE_PREVIEW],
+            open_reports=selectors.open_reports().count(),
+            reports=list(selectors.open_reports()[:QUEUE_PREVIEW]),
             **kwargs,
         )
         # Pages the matcher would assign (from the items in memory: no query).

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.importing import import_pages
-from catalog.models import Paper
+from catalog.models import Author, Paper, ReaderReport
+from catalog.reports import file_report
 from curation import queues, services
 from tests.factories import AuthorFactory, PaperFactory
 from tests.pages import anonymous_page, named_page, write_page
@@ -154,6 +155,8 @@ def test_dashboard_queries_do_not_grow(curator_client, imported_seeds, curator, 
     _add_mixed_profiles(tmp_path, 5 if large else 1)
     _add_candidate_pairs(6 if large else 2)
     _add_actions(curator, 8 if large else 3)
+    for author in list(Author.objects.order_by("pk")[:1]) * (6 if large else 1):
+        file_report(kind=ReaderReport.Kind.WRONG_NAME, author=author, text="Misspelt")
     queues.compute(full=True)
     shown = curator_client.get("/curation/").context
 
@@ -164,8 +167,9 @@ def test_dashboard_queries_do_not_grow(curator_client, imported_seeds, curator, 
     assert len(shown["author_pairs"]) == (6 if large else 2)
     assert len(shown["paper_pairs"]) == (6 if large else 2)
     assert len(shown["recent"]) == (8 if large else 3)
+    assert (len(shown["reports"]), shown["open_reports"]) == ((6, 6) if large else (1, 1))
     # Before any computation no finder runs: the page asks the worker and says so.
-    assert (cold, warm) == ((200, 5), (200, 10))
+    assert (cold, warm) == ((200, 7), (200, 12))
 
 
 def test_page_queue_queries_do_not_grow(curator_client, imported_seeds, tmp_path, size):
