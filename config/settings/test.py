@@ -24,6 +24,7 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
+REPORT_RATE = 100000  # readers' reports an hour: the rate's own tests set theirs
 
 # Queues in memory too: a test never sees another run's files. The throttles' counts
 # share the default cache's memory (same LOCATION), so clearing that cache, as every
