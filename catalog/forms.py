@@ -5,10 +5,13 @@ records; what a report must hold is checked by ``file_report``."""
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 
 from django import forms
+from django.http import Http404
 
 from .models import Author, Paper, ReaderReport
+from .selectors import author_by_slug, paper_by_slug
 
 Kind = ReaderReport.Kind
 _ADDRESS = re.compile(r"/(?:authors|papers)/([-\w]+)/?(?:[?#].*)?$")
@@ -82,7 +85,10 @@ class ReportForm(forms.Form):
         if not typed or self.author_about is None:
             return None
         papers = Paper.objects.filter(authorships__author=self.author_about)
-        found = papers.filter(slug=slug_in(typed)).first() if slug_in(typed) else None
+        found = None
+        if slug := slug_in(typed):
+            with suppress(Http404):  # an old or merged paper's address names its survivor
+                found = papers.filter(pk=paper_by_slug(slug).pk).first()
         found = found or papers.filter(title__iexact=typed).first()
         if found is None:
             raise forms.ValidationError(
@@ -94,7 +100,11 @@ class ReportForm(forms.Form):
         typed = self.cleaned_data.get("other_profile", "").strip()
         if not typed:
             return None
-        found = Author.objects.filter(slug=slug_in(typed), merged_into__isnull=True).first()
-        if found is None:
-            raise forms.ValidationError("No profile has this address.", code="unknown")
-        return found
+        slug = slug_in(typed)
+        try:  # an old or merged profile's address names its survivor
+            return author_by_slug(slug) if slug else self._unknown_profile()
+        except Http404:
+            return self._unknown_profile()
+
+    def _unknown_profile(self):
+        raise forms.ValidationError("No profile has this address.", code="unknown")

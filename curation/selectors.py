@@ -14,7 +14,14 @@ from django.shortcuts import get_object_or_404
 
 from catalog.homonyms import homonym_hints
 from catalog.models import Author, Authorship, Paper, ReaderReport, SourceEntry, SourcePage
-from catalog.selectors import author_by_slug, live_authors, paper_by_slug, search_authors
+from catalog.selectors import (
+    author_by_pk,
+    author_by_slug,
+    live_authors,
+    paper_by_pk,
+    paper_by_slug,
+    search_authors,
+)
 
 from .journal import MODELS
 from .models import ActionTarget, CurationAction
@@ -295,3 +302,13 @@ def open_reports() -> QuerySet[ReaderReport]:
 def decided_reports() -> QuerySet[ReaderReport]:
     """Reports a curator resolved or dismissed, most recently decided first."""
     return reports().exclude(state=ReaderReport.State.OPEN).order_by("-decided_at", "-id")
+
+
+def report_records(report: ReaderReport) -> dict[str, Author | Paper | None]:
+    """The live records a report names (a survivor where one was merged since):
+    the tools it links to work on those."""
+    return {
+        "author": author_by_pk(report.author_id) if report.author_id else None,
+        "paper": paper_by_pk(report.paper_id) if report.paper_id else None,
+        "other_author": author_by_pk(report.other_author_id) if report.other_author_id else None,
+    }

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from catalog.models import ReaderReport, SourcePage
+from catalog.selectors import author_by_pk, paper_by_pk
 
 from ..models import CurationAction, RejectedSuggestion
 from .frame import lock, recording, require_curator
@@ -53,15 +54,17 @@ def _not_this_author(report: ReaderReport, action: CurationAction, journal) -> N
     recorded as not the author's."""
     if report.kind != ReaderReport.Kind.NOT_BY_AUTHOR or not (report.author and report.paper):
         return
+    # The records as they are now: merged since the report, their survivors.
+    author, paper = author_by_pk(report.author_id), paper_by_pk(report.paper_id)
     pages = SourcePage.objects.filter(
-        kind=SourcePage.Kind.ANONYMOUS, author__isnull=True, entries__paper=report.paper
-    ).exclude(rejected_authors__author=report.author)
+        kind=SourcePage.Kind.ANONYMOUS, author__isnull=True, entries__paper=paper
+    ).exclude(rejected_authors__author=author)
     page_ids = sorted(set(pages.values_list("pk", flat=True)))
     if not page_ids:
         return
-    journal.watch(RejectedSuggestion, Q(author=report.author, page_id__in=page_ids))
+    journal.watch(RejectedSuggestion, Q(author=author, page_id__in=page_ids))
     RejectedSuggestion.objects.bulk_create(
-        [RejectedSuggestion(page_id=p, author=report.author, action=action) for p in page_ids]
+        [RejectedSuggestion(page_id=p, author=author, action=action) for p in page_ids]
     )
 
 

@@ -41,7 +41,9 @@ class ReportView(CuratorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         report = get_object_or_404(selectors.reports(), pk=self.kwargs["pk"])
-        return super().get_context_data(report=report, **kwargs)
+        return super().get_context_data(
+            report=report, live=selectors.report_records(report), **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
         report = get_object_or_404(ReaderReport, pk=kwargs["pk"])

@@ -41,9 +41,11 @@ def reader(db, django_user_model):
 
 @pytest.fixture
 def curation_scene(imported_seeds, curator) -> dict:
-    """The seeds, page 004 assigned by a curator (an action to look at and undo), and
-    for every curation URL: its address and a POST that does the operation."""
-    from catalog.models import Author, Paper, SourcePage
+    """The seeds, page 004 assigned by a curator (an action to look at and undo), a
+    reader's open report, and for every curation URL: its address and a POST that
+    does the operation."""
+    from catalog.models import Author, Paper, ReaderReport, SourcePage
+    from catalog.reports import file_report
     from curation import services
 
     p001 = SourcePage.objects.get(source="001_fa869cb8beed8520.txt")
@@ -67,6 +69,7 @@ def curation_scene(imported_seeds, curator) -> dict:
             ]
         ).order_by("pk")
     )
+    report = file_report(kind=ReaderReport.Kind.WRONG_NAME, author=wu, text="It is Jeffrey Wu.")
     merge_papers = f"/curation/papers/merge/?ids={titled.pk}&ids={untitled.pk}"
     merge_authors = f"/curation/authors/merge/?ids={ilya.pk}&ids={giamba.pk}"
     urls = {
@@ -114,5 +117,7 @@ def curation_scene(imported_seeds, curator) -> dict:
         ),
         "dismiss": ("/curation/dismiss/", {"kind": "author", "first": ilya.pk, "second": wu.pk}),
         "undo": (f"/curation/history/{action.pk}/undo/", {}),
+        "reports": ("/curation/reports/", None),
+        "report": (f"/curation/reports/{report.pk}/", {"decision": "resolve", "note": "Renamed."}),
     }
-    return {"urls": urls, "action": action}
+    return {"urls": urls, "action": action, "report": report}

@@ -23,7 +23,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 
-from catalog.models import Author, AuthorSlugAlias, Paper, PaperSlugAlias, SourcePage
+from catalog.models import (
+    Author,
+    AuthorSlugAlias,
+    Paper,
+    PaperSlugAlias,
+    ReaderReport,
+    SourcePage,
+)
 from curation import services
 from curation.access import ADMIN_PERMISSIONS, CURATE_PERMISSION, is_curator
 from curation.models import CurationAction, DismissedPair
@@ -53,6 +60,8 @@ GET_PAGES = [
     "edit-paper",
     "dismiss",
     "undo",
+    "reports",
+    "report",
 ]
 POST_ONLY = {"dismiss", "undo", "page-reject"}
 OPERATIONS = [
@@ -67,6 +76,7 @@ OPERATIONS = [
     "edit-paper",
     "dismiss",
     "undo",
+    "report",
 ]
 # The admin actions that lead to the curation forms: model, action, what it selects.
 ADMIN_ACTIONS = {
@@ -90,9 +100,17 @@ def _admin_login_url(url: str) -> str:
     return "/admin/login/?next=" + quote(url, safe="/")
 
 
-def _state() -> tuple[str, int, int]:
-    """Everything a curator's POST could change: the export, the audit log, dismissals."""
-    return export_text(), CurationAction.objects.count(), DismissedPair.objects.count()
+def _state() -> tuple[str, int, int, list[tuple]]:
+    """Everything a curator's POST could change: the export, the audit log, dismissals,
+    readers' reports (their state and decision)."""
+    return (
+        export_text(),
+        CurationAction.objects.count(),
+        DismissedPair.objects.count(),
+        list(
+            ReaderReport.objects.order_by("pk").values_list("pk", "state", "decided_at", "decision")
+        ),
+    )
 
 
 def _answer(response) -> int | tuple[int, str]:
@@ -142,6 +160,7 @@ def test_permissions_on_every_curation_page(client, curation_scene, users, who):
 
     statuses = {name: _answer(client.get(url)) for name, url in urls.items()}
 
+    assert sorted(urls) == sorted(GET_PAGES)
     assert statuses == {name: _expected_get(who, name, url) for name, url in urls.items()}
 
 
@@ -181,6 +200,10 @@ def test_permissions_allow_every_curation_write(client, curation_scene, users, w
     else:
         assert CurationAction.objects.count() == actions_before + 1
         assert CurationAction.objects.order_by("-pk").first().actor == users[who]
+    if name == "report":
+        assert response["Location"] == "/curation/reports/"
+        curation_scene["report"].refresh_from_db()
+        assert curation_scene["report"].state == ReaderReport.State.RESOLVED
 
 
 def test_permissions_services_refuse_staff_without_the_permission(
@@ -218,6 +241,12 @@ def test_permissions_services_refuse_staff_without_the_permission(
             kind="author", first=ilya, second=wu, actor=staff_only
         ),
         "undo": lambda: services.undo_action(action=curation_scene["action"], actor=staff_only),
+        "resolve report": lambda: services.resolve_report(
+            report=curation_scene["report"], actor=staff_only
+        ),
+        "dismiss report": lambda: services.dismiss_report(
+            report=curation_scene["report"], actor=staff_only, reason="no"
+        ),
     }
     before = _state()
     refusals = {}
