@@ -4,7 +4,8 @@ On PostgreSQL a session-level advisory lock (any machine reaching the server); o
 SQLite, which one machine serves, an ``flock`` on a file beside the database (the
 kernel frees it if the holder dies). Shared upkeep of the importer (one import
 writes at a time) and the curators' queue computation (one worker computes at a
-time); it depends on neither.
+time), and of the change feed (its events committed in the order of their ids);
+it depends on none of them.
 """
 
 from __future__ import annotations
@@ -52,3 +53,11 @@ def database_lock(key: int, *, name: str, wait: bool = True) -> Iterator[bool]:
                 fcntl.flock(handle, fcntl.LOCK_UN)
     else:
         yield True
+
+
+def transaction_lock(key: int) -> None:
+    """Hold the lock ``key`` until the current transaction ends (PostgreSQL: a
+    transaction-level advisory lock). On SQLite writers are one at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

@@ -445,42 +445,6 @@ class SourceEntry(models.Model):
         return f"{self.page.source}:{self.line}"
 
 
-class ReaderReport(models.Model):
-    """A reader's "Report a problem" about a profile or a paper, filed without an
-    account (``catalog.reports``); curators resolve or dismiss it
-    (``curation.services``), and that decision is audited and undoable."""
-
-    class Kind(models.TextChoices):
-        NOT_BY_AUTHOR = "not_by_author", "This paper is not by this author"
-        SAME_PERSON = "same_person", "These two profiles are one person"
-        WRONG_NAME = "wrong_name", "The name is wrong"
-        OTHER = "other", "Something else"
-
-    class State(models.TextChoices):
-        OPEN = "open", "open"
-        RESOLVED = "resolved", "resolved"
-        DISMISSED = "dismissed", "dismissed"
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    author = models.ForeignKey(
-        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
-    )
-    paper = models.ForeignKey(
-        Paper, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
-    )
-    other_author = models.ForeignKey(
-        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    text = models.TextField(blank=True, help_text="What the reader wrote.")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision = models.CharField(max_length=500, blank=True, help_text="The curator's note.")
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "created_at"], name="report_state_created_idx")]
-
-    def __str__(self) -> str:
-        about = self.author or self.paper or "the catalogue"
-        return f"{self.get_kind_display()} ({about})"
+# Readers' reports and the change feed: their own module, imported here so that
+# Django finds them (``catalog.models.ReaderReport`` works as any model name).
+from .activity import ChangeEvent, ReaderReport  # noqa: E402,F401

@@ -5,6 +5,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_page
 
 from . import views
+from .feeds import ChangesFeed
 from .sitemaps import SITEMAPS
 
 app_name = "catalog"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("report/", views.ReportView.as_view(), name="report"),
     path("report/sent/", views.report_sent, name="report-sent"),
+    path("changes.atom", ChangesFeed(), name="changes-atom"),
     path("healthz", views.health, name="health"),
     path(
         "sitemap.xml",

@@ -29,6 +29,8 @@ Modules (each imports only from those above it; no cycles):
 - ``viewsets``: the base viewset, the merged-record 301 mixin, the ``sublist``
   action decorator and the four viewsets (authors, papers, venues, pages).
 - ``streams``: the cursor-paged list-only twins of the viewsets (``/api/stream/``).
+- ``citing``: citations (CSL-JSON, BibTeX, RIS) of a paper or an author's papers.
+- ``changes``: the change feed (``/api/changes/?after=``), for mirrors.
 - ``urls``: the router and URL patterns (namespace ``api``), schema and docs views,
   and the JSON 404 for any other address; included by ``config/urls.py``.
 

@@ -11,6 +11,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from .changes import ChangeFeedView
 from .streams import AuthorStream, PageStream, PaperStream, VenueStream
 from .viewsets import AuthorViewSet, PageViewSet, PaperViewSet, VenueViewSet
 
@@ -34,6 +35,7 @@ stream = {"get": "list"}
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("changes/", ChangeFeedView.as_view(), name="changes"),
     path("stream/authors/", AuthorStream.as_view(stream), name="author-stream"),
     path("stream/papers/", PaperStream.as_view(stream), name="paper-stream"),
     path("stream/venues/", VenueStream.as_view(stream), name="venue-stream"),

@@ -32,8 +32,9 @@ from contextlib import contextmanager
 from django.db.models import Count
 
 from ..bulk import chunks
+from ..changes import record_change
 from ..locks import database_lock
-from ..models import Paper, PaperKey
+from ..models import ChangeEvent, Paper, PaperKey
 from .matching import _Matcher
 from .writing import apply_saved_folds
 
@@ -83,4 +84,12 @@ def fold_split_papers() -> int:
             matcher.folded[id(other)] = survivor
             matcher.saved_folds.append((other, survivor))
     apply_saved_folds(matcher)
+    if matcher.saved_folds:
+        folds = {other.slug: survivor.slug for other, survivor in matcher.saved_folds}
+        record_change(
+            kind=ChangeEvent.Kind.MERGED,
+            summary=f"{len(folds)} papers sharing an abstract folded into the oldest",
+            data={"model": "paper", "merged": folds},
+            papers={p.pk for pair in matcher.saved_folds for p in pair},
+        )
     return len(matcher.saved_folds)

@@ -30,12 +30,14 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from ..bulk import chunks, insert_objects, insert_rows, insert_rows_returning
+from ..changes import record_change
 from ..freshness import renew_pages
 from ..models import (
     Appearance,
     Author,
     AuthorName,
     Authorship,
+    ChangeEvent,
     DecidedBy,
     Paper,
     PaperKey,
@@ -169,7 +171,34 @@ class _Batch:
         apply_saved_folds(self.matcher)
         self._recheck()
         self._renew_pages(pages, plans, kept)
+        self._record_change(pages, plans, kept, new_files)
         return results
+
+    def _record_change(
+        self,
+        pages: dict[str, SourcePage],
+        plans: dict[str, list[_EntryPlan]],
+        kept: dict[str, list[SourceEntry]],
+        new_files: list[PageFile],
+    ) -> None:
+        """The batch as one event of the change feed: the pages new and updated, and
+        every paper, author and venue whose API representation it changed."""
+        new = sorted(f.source for f in new_files)
+        updated = sorted(set(pages) - set(new))
+        papers = {plan.paper.pk for page_plans in plans.values() for plan in page_plans}
+        papers |= {entry.paper_id for entries in kept.values() for entry in entries}
+        papers |= self.recheck_papers | {p.pk for p in self.matcher.new_papers}
+        record_change(
+            kind=ChangeEvent.Kind.IMPORTED,
+            summary=f"Imported {len(new)} new and {len(updated)} updated pages",
+            data={"pages_new": new, "pages_updated": updated},
+            papers=papers,
+            authors={page.author_id for page in pages.values() if page.author_id},
+            pages=[page.pk for page in pages.values()],
+            venues=Appearance.objects.filter(paper_id__in=papers).values_list(
+                "venue_id", flat=True
+            ),
+        )
 
     def _renew_pages(
         self,

@@ -309,6 +309,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models have a field "kind": the page's and the change event's.
+    "ENUM_NAME_OVERRIDES": {
+        "PageKindEnum": "catalog.models.SourcePage.Kind",
+        "ChangeKindEnum": "catalog.activity.ChangeEvent.Kind",
+    },
 }
 
 # Where `import_seeds` without arguments reads the bundled sample pages.

@@ -26,6 +26,7 @@ from catalog.models import Author, Authorship, Paper
 from ..access import is_curator
 from ..journal import Journal, targets
 from ..models import ActionTarget, CurationAction
+from .feed import record_action
 from .messages import ALREADY_MERGED, NOT_A_CURATOR, NOTHING_TO_DO, STALE_FORM, TAKEN_MEANWHILE
 from .status import refresh_profile_status
 
@@ -125,6 +126,7 @@ def recording(kind: str, actor: AbstractBaseUser) -> Iterator[tuple[CurationActi
     )
     refresh_profile_status(i for m, i in records if m == ActionTarget.Model.AUTHOR)
     renew_public_pages(rows)
+    record_action(action, rows)
     transaction.on_commit(
         lambda: action_log.info(
             "%s #%s by %s: %s",

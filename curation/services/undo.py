@@ -31,6 +31,7 @@ from ..journal import (
     touched,
 )
 from ..models import ActionTarget, CurationAction
+from .feed import record_undo
 from .frame import lock, renew_public_pages, require_curator, touch
 from .messages import (
     UNDO_ALREADY_UNDONE,
@@ -292,4 +293,5 @@ def undo_action(*, action: CurationAction, actor: AbstractBaseUser) -> CurationA
                 "object_id", flat=True
             )
         )
+        record_undo(action, rows)
         return action

@@ -1041,6 +1041,7 @@ def test_schema_is_openapi_3_with_every_endpoint(client, db):
         "/api/authors/",
         "/api/authors/{slug}/",
         "/api/authors/{slug}/citations/",
+        "/api/changes/",
         "/api/papers/{slug}/citation/",
         "/api/authors/{slug}/papers/",
         "/api/authors/{slug}/coauthors/",
