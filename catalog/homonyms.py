@@ -12,12 +12,13 @@ Reads only; a fixed number of queries whatever the size of the profiles.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F
+from django.db.models import Count
 
+from .bulk import chunks
 from .models import Appearance, Author, Authorship
 from .names import parse_name
 
@@ -66,20 +67,13 @@ def homonym_hints(authors: Iterable[Author]) -> dict[int, AuthorHint]:
         .values_list("paper__authorships__author_id", "venue__name")
         .annotate(n=Count("id"))
     )
-    coauthors = _most_frequent(
-        Authorship.objects.filter(paper__authorships__author_id__in=ids)
-        .exclude(author_id=F("paper__authorships__author_id"))
-        .filter(author__merged_into__isnull=True)
-        .order_by()
-        .values_list("paper__authorships__author_id", "author__display_name")
-        .annotate(n=Count("id"))
-    )
-    papers = dict(
-        Authorship.objects.filter(author_id__in=ids)
-        .order_by()
-        .values_list("author_id")
-        .annotate(n=Count("id"))
-    )
+    papers_of: dict[int, set[int]] = defaultdict(set)
+    for author_id, paper_id in Authorship.objects.filter(
+        author_id__in=ids, paper__merged_into__isnull=True
+    ).values_list("author_id", "paper_id"):
+        papers_of[author_id].add(paper_id)
+    coauthors = _coauthor_names(papers_of)
+    papers = {pk: len(found) for pk, found in papers_of.items()}
     return {
         pk: AuthorHint(venues.get(pk, ""), coauthors.get(pk, ""), papers.get(pk, 0)) for pk in ids
     }
@@ -104,6 +98,28 @@ def namesakes(name: str) -> list[Author]:
     for author in found:
         author.hint = hints.get(author.pk)
     return found
+
+
+def _coauthor_names(papers_of: dict[int, set[int]]) -> dict[int, str]:
+    """Each author's most frequent live co-author by name, from their papers' other
+    authors: one query per 5,000 papers. (Joining authorships to authorships in the
+    database took 7.6 s for five namesakes at 100,000 papers on SQLite: the planner
+    started from every authorship.)"""
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    holders: dict[int, list[int]] = defaultdict(list)  # paper -> the authors asked about
+    for author_id, paper_ids in papers_of.items():
+        for paper_id in paper_ids:
+            holders[paper_id].append(author_id)
+    for chunk in chunks(holders):
+        for paper_id, other, name in Authorship.objects.filter(
+            paper_id__in=chunk, author__merged_into__isnull=True
+        ).values_list("paper_id", "author_id", "author__display_name"):
+            for author_id in holders[paper_id]:
+                if other != author_id:
+                    counts[author_id][name] += 1
+    return _most_frequent(
+        (author_id, name, n) for author_id, names in counts.items() for name, n in names.items()
+    )
 
 
 def _most_frequent(rows: Iterable[tuple[int, str, int]]) -> dict[int, str]:
