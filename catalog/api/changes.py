@@ -10,6 +10,8 @@ client that keeps ``last`` misses none.
 
 from __future__ import annotations
 
+import re
+
 from django.utils.http import urlencode
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -48,7 +50,7 @@ def _number(request, name: str, default: int, *, low: int, high: int | None = No
     value = request.query_params.get(name, "")
     if value == "":
         return default
-    if not value.isdigit() or int(value) < low or (high is not None and int(value) > high):
+    if not re.fullmatch(r"[0-9]{1,18}", value) or int(value) < low or (high and int(value) > high):
         bounds = f"from {low} to {high}" if high is not None else f"{low} or more"
         raise ValidationError({name: [f"A whole number {bounds}."]})
     return int(value)

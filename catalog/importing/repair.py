@@ -34,7 +34,7 @@ from django.db.models import Count
 from ..bulk import chunks
 from ..changes import record_change
 from ..locks import database_lock
-from ..models import ChangeEvent, Paper, PaperKey
+from ..models import Authorship, ChangeEvent, Paper, PaperKey
 from .matching import _Matcher
 from .writing import apply_saved_folds
 
@@ -85,11 +85,17 @@ def fold_split_papers() -> int:
             matcher.saved_folds.append((other, survivor))
     apply_saved_folds(matcher)
     if matcher.saved_folds:
-        folds = {other.slug: survivor.slug for other, survivor in matcher.saved_folds}
+        survivors = {matcher.live(other).pk for other, _ in matcher.saved_folds}
+        slugs = dict(Paper.objects.filter(pk__in=survivors).values_list("pk", "slug"))
+        folds = {other.slug: slugs[matcher.live(other).pk] for other, _ in matcher.saved_folds}
         record_change(
             kind=ChangeEvent.Kind.MERGED,
             summary=f"{len(folds)} papers sharing an abstract folded into the oldest",
             data={"model": "paper", "merged": folds},
-            papers={p.pk for pair in matcher.saved_folds for p in pair},
+            papers=survivors,
+            authors=Authorship.objects.filter(paper_id__in=survivors).values_list(
+                "author_id", flat=True
+            ),
+            gone={"papers": list(folds)},  # their slugs now lead to the survivors
         )
     return len(matcher.saved_folds)

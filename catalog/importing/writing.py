@@ -95,6 +95,7 @@ class _Batch:
         self.matcher = _Matcher()
         self.recheck_papers: set[int] = set()  # papers that lost entries
         self.recheck_authorships: set[int] = set()
+        self.deleted_papers: list[str] = []  # slugs of papers the batch left with nothing
         self.old_page_ids: set[int] = set()
         # (page id, paper id) -> a curator's authorship that a dropped entry of the
         # page pointed at: a re-written entry for the same paper goes back to it.
@@ -198,6 +199,14 @@ class _Batch:
             venues=Appearance.objects.filter(paper_id__in=papers).values_list(
                 "venue_id", flat=True
             ),
+            # Papers gone since: left with nothing, or folded into another (their
+            # slugs now lead to it).
+            gone={
+                "papers": [
+                    *self.deleted_papers,
+                    *(other.slug for other, _ in self.matcher.saved_folds),
+                ]
+            },
         )
 
     def _renew_pages(
@@ -457,6 +466,7 @@ class _Batch:
                 and paper.n_merged == 0
                 and not (paper.title_curated or paper.abstract_curated)
             ):
+                self.deleted_papers.append(paper.slug)
                 paper.delete()
         refresh_papers(self.recheck_papers)
 

@@ -4,7 +4,8 @@ action's transaction.
 
 ``merged`` (old slugs -> the survivor), ``split`` (the author the papers went to,
 the one they left, the papers), ``assigned`` / ``unassigned`` (page -> author),
-``edited`` (the record and the fields), ``undone`` (the event taken back). Actions
+``edited`` (the record, the fields, and ``renamed`` {old slug: new} when its slug
+followed a new name or title), ``undone`` (the event taken back). Actions
 that change nothing a mirror shows (a dismissed pair, "not this author", a
 reader's report decided) write no event.
 """
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from catalog.changes import record_change
-from catalog.models import Author, Authorship, ChangeEvent, Paper, SourcePage
+from catalog.models import Author, Authorship, ChangeEvent, Paper, SourceEntry, SourcePage
 
 from ..journal import targets
 from ..models import ActionTarget, CurationAction
@@ -101,7 +104,10 @@ def _edited(rows: list[Row]) -> dict[str, Any]:
             if _of(rows, "catalog.authorname"):
                 fields = sorted({*fields, "names"})
             slug = _slugs(model, [row["pk"]])[row["pk"]]
-            return {"model": model._meta.model_name, "record": slug, "fields": fields}
+            edited = {"model": model._meta.model_name, "record": slug, "fields": fields}
+            if "slug" in row["before"]:  # the old slug now leads to the record
+                edited["renamed"] = {row["before"]["slug"]: row["after"]["slug"]}
+            return edited
     names = _of(rows, "catalog.authorname")
     author_id = (
         ((names[0]["after"] or names[0]["before"]) or {}).get("author_id") if names else None
@@ -132,13 +138,26 @@ def _records(action: CurationAction, rows: list[Row], *, undone: bool = False) -
     removed = "create" if undone else "delete"  # undo deletes what the action created
     gone = {"authors": [], "papers": []}
     for row in rows:
-        if row["op"] == removed and row["model"] in ("catalog.author", "catalog.paper"):
-            section = "authors" if row["model"] == "catalog.author" else "papers"
+        if row["model"] not in ("catalog.author", "catalog.paper"):
+            continue
+        section = "authors" if row["model"] == "catalog.author" else "papers"
+        if row["op"] == removed:
             gone[section].append((row["before"] or row["after"])["slug"])
+        elif row["op"] == "update":  # a slug left behind now leads to the record
+            gone[section] += [v["slug"] for v in (row["before"], row["after"]) if "slug" in v]
+    papers = [i for m, i in named if m == ActionTarget.Model.PAPER]
+    # Pages whose entries now name another paper or author, and the authors of the
+    # papers changed (their lists name the papers by slug and title).
+    entries = [row["pk"] for row in rows if row["model"] == "catalog.sourceentry"]
+    claims = [row["pk"] for row in rows if row["model"] == "catalog.authorship"]
+    pages = SourceEntry.objects.filter(Q(pk__in=entries) | Q(authorship_id__in=claims))
+    pages = pages.values_list("page_id", flat=True)
+    edited = [row["pk"] for row in rows if row["model"] == "catalog.paper"]
+    authors = Authorship.objects.filter(paper_id__in=edited).values_list("author_id", flat=True)
     return {
-        "authors": [i for m, i in named if m == ActionTarget.Model.AUTHOR],
-        "papers": [i for m, i in named if m == ActionTarget.Model.PAPER],
-        "pages": [i for m, i in named if m == ActionTarget.Model.PAGE],
+        "authors": [*(i for m, i in named if m == ActionTarget.Model.AUTHOR), *authors],
+        "papers": papers,
+        "pages": [*(i for m, i in named if m == ActionTarget.Model.PAGE), *pages],
         "gone": {k: v for k, v in gone.items() if v},
     }
 
