@@ -1,6 +1,6 @@
 """Two curators changing the same records at the same moment (merging one author,
 accepting batches that share a page): one wins, the other is refused cleanly and
-changes nothing."""
+changes nothing. Two writers of the change feed: their events commit in id order."""
 
 import threading
 
@@ -119,3 +119,46 @@ def test_two_concurrent_batch_acceptances_sharing_a_page_one_wins_one_is_refused
     assert loser_page.author_id is None
     winner_author = first if winner == "carla" else second
     assert Authorship.objects.filter(author=winner_author).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_change_events_commit_in_the_order_of_their_ids():
+    from django.db import transaction
+
+    from catalog.changes import events_after, record_change
+
+    first_written = threading.Event()
+    release_first = threading.Event()
+    second_done = threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                record_change(kind="edited", summary="first")
+                first_written.set()
+                release_first.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            first_written.wait(timeout=10)
+            with transaction.atomic():
+                record_change(kind="edited", summary="second")
+            second_done.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    # The second writer waits for the first's commit: nothing after event N can
+    # be visible before N itself.
+    waited = not second_done.wait(timeout=1)
+    visible_meanwhile = list(events_after(0).values_list("summary", flat=True))
+    release_first.set()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert (waited, visible_meanwhile) == (True, [])
+    assert list(events_after(0).values_list("summary", flat=True)) == ["first", "second"]
