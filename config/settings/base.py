@@ -311,7 +311,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Two models have a field "kind": the page's and the change event's.
     "ENUM_NAME_OVERRIDES": {
-        "PageKindEnum": "catalog.models.SourcePage.Kind",
+        "KindEnum": "catalog.models.SourcePage.Kind",  # its name before events had a kind
         "ChangeKindEnum": "catalog.activity.ChangeEvent.Kind",
     },
 }
