@@ -79,6 +79,15 @@ def homonym_hints(authors: Iterable[Author]) -> dict[int, AuthorHint]:
     }
 
 
+def with_hints(authors: list[Author]) -> list[Author]:
+    """The authors, each given ``.hint`` (None unless another listed author shares
+    the name): for lists, search results, co-author lists and pickers."""
+    hints = homonym_hints(authors)
+    for author in authors:
+        author.hint = hints.get(author.pk)
+    return authors
+
+
 def namesakes(name: str) -> list[Author]:
     """The listed authors (live, with a paper) whose name is exactly ``name``
     (folded: case, accents and "Family, Given" or "Given Family" order aside), most
@@ -92,12 +101,7 @@ def namesakes(name: str) -> list[Author]:
         .annotate(paper_count=Count("authorships"))
         .order_by("-paper_count", "slug")[:MAX_NAMESAKES]
     )
-    if len(found) < 2:
-        return []
-    hints = homonym_hints(found)
-    for author in found:
-        author.hint = hints.get(author.pk)
-    return found
+    return with_hints(found) if len(found) >= 2 else []
 
 
 def _coauthor_names(papers_of: dict[int, set[int]]) -> dict[int, str]:

@@ -15,6 +15,7 @@ from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .counters import count_one
 from .models import Author, Paper, ReaderReport
 
 Kind = ReaderReport.Kind
@@ -70,11 +71,4 @@ def within_report_rate(ident: str) -> bool:
     """Count one report from ``ident`` (a client address) and say whether it is
     within REPORT_RATE this hour (refused attempts count too)."""
     key = f"reports:{ident}:{int(time.time() // 3600)}"
-    cache = caches["throttle"]
-    cache.add(key, 0, 7200)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, 7200)
-        count = 1
-    return count <= settings.REPORT_RATE
+    return count_one(caches["throttle"], key, 7200) <= settings.REPORT_RATE

@@ -31,7 +31,7 @@ from rest_framework.throttling import BaseThrottle
 from . import selectors
 from .coauthor_picture import MAX_COAUTHORS, Picture, picture
 from .forms import ReportForm
-from .homonyms import homonym_hints, namesakes
+from .homonyms import namesakes, with_hints
 from .models import Author, MergeableRecord, Paper, Venue
 from .reports import file_report, within_report_rate
 
@@ -166,13 +166,6 @@ class HomeView(TemplateView):
         return super().get_context_data(figures=selectors.catalogue_figures(), **kwargs)
 
 
-def _give_hints(authors: list[Author]) -> None:
-    """Set ``hint`` on each author another listed author shares a name with."""
-    hints = homonym_hints(authors)
-    for author in authors:
-        author.hint = hints.get(author.pk)
-
-
 @conditional
 class AuthorListView(ListView):
     template_name = "catalog/author_list.html"
@@ -196,7 +189,7 @@ class AuthorListView(ListView):
             statuses=Author.Status.choices,
             **kwargs,
         )
-        _give_hints(context["authors"])
+        with_hints(context["authors"])
         first_page = not context["page_obj"] or context["page_obj"].number == 1
         if self.query and first_page and not self.letter:
             context["namesakes"] = namesakes(self.query)
@@ -222,7 +215,7 @@ class AuthorDetailView(RedirectToLiveMixin, DetailView):
         papers = Paginator(selectors.author_papers(author, order=order), PAPERS_PER_PAGE)
         page = papers.get_page(self.request.GET.get("page"))
         coauthors = list(selectors.author_coauthors(author)[: COAUTHORS_SHOWN + 1])
-        _give_hints(coauthors[:COAUTHORS_SHOWN])
+        with_hints(coauthors[:COAUTHORS_SHOWN])
         return super().get_context_data(
             picture=_coauthor_picture(author, coauthors[:MAX_COAUTHORS]),
             names=[
@@ -300,7 +293,7 @@ class SearchView(TemplateView):
             list(page.object_list), authors_shown=AUTHORS_IN_LISTS
         )
         authors = list(selectors.author_list(query=query)[:20]) if query else []
-        _give_hints(authors)
+        with_hints(authors)
         return super().get_context_data(
             query=query,
             authors=authors,

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from catalog.homonyms import homonym_hints
+from catalog.homonyms import with_hints
 from catalog.models import Author, Authorship, Paper, ReaderReport, SourceEntry, SourcePage
 from catalog.selectors import (
     author_by_pk,
@@ -206,14 +206,6 @@ def author_choices(query: str, *, limit: int = 20, exclude: Iterable[int] = ()) 
         return []
     authors = search_authors(live_authors(), query).exclude(pk__in=list(exclude))
     return with_hints(list(authors.order_by("sort_key", "slug")[:limit]))
-
-
-def with_hints(authors: list[Author]) -> list[Author]:
-    """The authors, each given ``.hint`` (None unless a namesake is listed)."""
-    hints = homonym_hints(authors)
-    for author in authors:
-        author.hint = hints.get(author.pk)
-    return authors
 
 
 def paper_counts(author_ids: Iterable[int]) -> dict[int, int]:

@@ -25,6 +25,8 @@ from django.core.cache import caches
 from django.utils.connection import ConnectionProxy
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from ..counters import count_one
+
 # Looked up per thread on each use, as ``django.core.cache.cache`` is.
 shared_cache = ConnectionProxy(caches, "throttle")
 
@@ -46,12 +48,7 @@ class _CountedRate:
         self.now = self.timer()
         window = int(self.now // self.duration)
         current = self.window_key(window)
-        self.cache.add(current, 0, self.duration * 2)
-        try:
-            count = self.cache.incr(current)
-        except ValueError:  # expired between add and incr
-            self.cache.add(current, 1, self.duration * 2)
-            count = 1
+        count = count_one(self.cache, current, self.duration * 2)
         previous = self.cache.get(self.window_key(window - 1), 0)
         self.left_of_window = (window + 1) * self.duration - self.now
         self.estimate = count + previous * self.left_of_window / self.duration

@@ -81,11 +81,14 @@ def touch(model: type[models.Model], ids: Iterable[int]) -> None:
     model.objects.filter(pk__in=set(ids)).update(updated_at=timezone.now())
 
 
-def renew_public_pages(rows: list[dict[str, Any]]) -> None:
+def renew_public_pages(
+    rows: list[dict[str, Any]], records: set[tuple[str, int]] | None = None
+) -> None:
     """Renew the cached public pages that show what these journal rows changed
     (and no other): the records themselves, and the pages showing an author whose
-    own row changed (a name, a slug, a merge)."""
-    records = targets(rows) | _authorship_records(rows)
+    own row changed (a name, a slug, a merge). ``records``: :func:`action_records`
+    of the rows, when the caller has them already."""
+    records = action_records(rows) if records is None else records
     renew_pages(
         papers=[i for m, i in records if m == ActionTarget.Model.PAPER],
         authors=[i for m, i in records if m == ActionTarget.Model.AUTHOR],
@@ -93,12 +96,13 @@ def renew_public_pages(rows: list[dict[str, Any]]) -> None:
     )
 
 
-def _authorship_records(rows: list[dict[str, Any]]) -> set[tuple[str, int]]:
-    """The papers and authors of the authorships an action changed, as they are
-    now: a merge records only the field it moved (``author_id`` or ``paper_id``),
-    yet the paper's page and the author's profile both show the change. One query."""
+def action_records(rows: list[dict[str, Any]]) -> set[tuple[str, int]]:
+    """The records an action's rows concern (:func:`~curation.journal.targets`), and
+    the papers and authors of the authorships it changed, as they are now: a merge
+    records only the field it moved (``author_id`` or ``paper_id``), yet the
+    paper's page and the author's profile both show the change. One query."""
     changed = [row["pk"] for row in rows if row["model"] == "catalog.authorship"]
-    found: set[tuple[str, int]] = set()
+    found = targets(rows)
     for paper_id, author_id in Authorship.objects.filter(pk__in=changed).values_list(
         "paper_id", "author_id"
     ):
@@ -120,12 +124,12 @@ def recording(kind: str, actor: AbstractBaseUser) -> Iterator[tuple[CurationActi
     action.changes = {"rows": rows}
     action.summary = Truncator(action.summary).chars(500)
     action.save(update_fields=["summary", "changes"])
-    records = sorted(targets(rows) | _authorship_records(rows))
+    records = sorted(action_records(rows))
     ActionTarget.objects.bulk_create(
         [ActionTarget(action=action, model=m, object_id=i) for m, i in records]
     )
     refresh_profile_status(i for m, i in records if m == ActionTarget.Model.AUTHOR)
-    renew_public_pages(rows)
+    renew_public_pages(rows, set(records))
     record_action(action, rows)
     transaction.on_commit(
         lambda: action_log.info(
